@@ -1,0 +1,40 @@
+//! The numeric types a model can be fitted on.
+
+/// The floating-point precision scikit-learn computes pairwise distances in
+/// for a given input type: `float32` input gets distances rounded to `f32`,
+/// every other type is converted to `float64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// 32-bit: the input was `f32`.
+    F32,
+    /// 64-bit: the input was `f64` or an integer type.
+    F64,
+}
+
+/// A real number type accepted as input data: `f64`, `f32` and the integer
+/// types. Values are converted to `f64` exactly (integers beyond 2⁵³ are
+/// rounded, as NumPy rounds them).
+pub trait Element: Copy + Send + Sync + 'static {
+    /// The precision scikit-learn works in for this type.
+    const PRECISION: Precision;
+    /// The value as `f64`.
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! element {
+    ($($ty:ty => $precision:ident),+ $(,)?) => {$(
+        impl Element for $ty {
+            const PRECISION: Precision = Precision::$precision;
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )+};
+}
+
+element!(
+    f64 => F64, f32 => F32,
+    i8 => F64, i16 => F64, i32 => F64, i64 => F64,
+    u8 => F64, u16 => F64, u32 => F64, u64 => F64,
+);

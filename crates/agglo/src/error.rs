@@ -1,0 +1,151 @@
+//! The error type of the library.
+
+use crate::params::Metric;
+
+/// Everything that can go wrong when building connectivity, fitting a model
+/// or applying a fitted model. Messages name the offending value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AggloError {
+    /// `n_clusters` was zero.
+    #[error("n_clusters must be at least 1, got 0")]
+    ZeroClusters,
+    /// More clusters were asked for than there are points to cluster.
+    #[error("cannot provide more clusters than points: n_clusters is {n_clusters}, but there are {n_points} points")]
+    TooManyClusters {
+        /// The requested number of clusters.
+        n_clusters: usize,
+        /// The number of points (features for feature agglomeration).
+        n_points: usize,
+    },
+    /// `distance_threshold` was negative, NaN or infinite.
+    #[error("distance_threshold must be a finite number >= 0, got {0}")]
+    InvalidThreshold(f64),
+    /// `distance_threshold` was combined with `compute_full_tree = false`.
+    #[error("compute_full_tree must be true or auto when distance_threshold is set")]
+    ThresholdNeedsFullTree,
+    /// Ward linkage with a metric other than euclidean.
+    #[error("{0} was provided as metric; ward can only work with euclidean distances ('euclidean' and 'l2')")]
+    WardMetric(Metric),
+    /// Too few points (or dimensions) to cluster.
+    #[error("{what}: found {got}, but a minimum of {min} is required")]
+    TooFew {
+        /// What was counted, e.g. "number of features".
+        what: &'static str,
+        /// The count found.
+        got: usize,
+        /// The minimum required.
+        min: usize,
+    },
+    /// The input holds NaN or an infinity.
+    #[error("input contains a non-finite value ({value}) at row {row}, column {column}")]
+    NonFinite {
+        /// Row of the first bad value.
+        row: usize,
+        /// Column of the first bad value.
+        column: usize,
+        /// The bad value itself.
+        value: f64,
+    },
+    /// The connectivity graph does not have one node per point.
+    #[error("wrong shape for connectivity matrix: ({rows}, {cols}) when there are {n_points} points to cluster")]
+    ConnectivityShape {
+        /// Rows of the connectivity matrix.
+        rows: usize,
+        /// Columns of the connectivity matrix.
+        cols: usize,
+        /// Number of points being clustered.
+        n_points: usize,
+    },
+    /// An edge or triplet names a node outside the graph.
+    #[error("connectivity entry ({row}, {col}) is out of range for a graph of shape ({n_rows}, {n_cols})")]
+    EdgeOutOfRange {
+        /// Row (source node) of the entry.
+        row: usize,
+        /// Column (target node) of the entry.
+        col: usize,
+        /// Rows of the graph.
+        n_rows: usize,
+        /// Columns of the graph.
+        n_cols: usize,
+    },
+    /// A connectivity matrix that is not square.
+    #[error("connectivity matrix must be square, got shape ({rows}, {cols})")]
+    ConnectivityNotSquare {
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        cols: usize,
+    },
+    /// A connectivity value that is NaN or infinite.
+    #[error("connectivity value at ({row}, {col}) is not finite: {value}")]
+    ConnectivityNotFinite {
+        /// Row of the entry.
+        row: usize,
+        /// Column of the entry.
+        col: usize,
+        /// The value.
+        value: f64,
+    },
+    /// Triplet arrays of different lengths.
+    #[error("sparse triplets differ in length: {rows} rows, {cols} columns, {values} values")]
+    TripletLengths {
+        /// Number of row indices.
+        rows: usize,
+        /// Number of column indices.
+        cols: usize,
+        /// Number of values.
+        values: usize,
+    },
+    /// A grid with a bad shape.
+    #[error("invalid grid shape {shape:?}: {reason}")]
+    InvalidGrid {
+        /// The grid shape given.
+        shape: Vec<usize>,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// A mask whose shape differs from the grid's.
+    #[error("mask shape {mask:?} does not match grid shape {grid:?}")]
+    MaskShape {
+        /// Shape of the mask.
+        mask: Vec<usize>,
+        /// Shape of the grid.
+        grid: Vec<usize>,
+    },
+    /// Data of the wrong width given to a fitted model.
+    #[error("X has {got} features, but the model is expecting {expected} features as input")]
+    FeatureMismatch {
+        /// Width of the data given.
+        got: usize,
+        /// Width the model was fitted on.
+        expected: usize,
+    },
+    /// Reduced data of the wrong width given to `inverse_transform`.
+    #[error("reduced data has {got} columns, but the model has {expected} clusters")]
+    ClusterMismatch {
+        /// Width of the data given.
+        got: usize,
+        /// Number of clusters of the model.
+        expected: usize,
+    },
+    /// A name that is not one of the accepted values (linkage, metric, ...).
+    #[error("unknown {what} '{value}' (expected one of: {expected})")]
+    UnknownName {
+        /// What kind of name it was, e.g. "linkage".
+        what: &'static str,
+        /// The name given.
+        value: String,
+        /// The accepted names.
+        expected: &'static str,
+    },
+    /// Saved labels that do not number clusters `0..k` without gaps.
+    #[error("invalid labels: {0}")]
+    InvalidLabels(String),
+    /// A configuration this version does not implement yet.
+    #[error("{0} is not supported yet")]
+    NotSupported(String),
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = AggloError> = std::result::Result<T, E>;

@@ -1,0 +1,167 @@
+//! Clustering the columns (features) of a data matrix, with pooling.
+
+use ndarray::{Array2, ArrayView2};
+
+use super::agglomerative::shared_builder;
+use super::{check_finite, points_of, require, Agglomeration, Params, StoppingRule};
+use crate::connectivity::Connectivity;
+use crate::element::Element;
+use crate::error::{AggloError, Result};
+use crate::params::{ComputeFullTree, Linkage, Metric, Pooling};
+use crate::pooling;
+
+/// Feature agglomeration, scikit-learn's `FeatureAgglomeration`: each
+/// column of `X` is a point (a vector over the samples); similar, connected
+/// features are merged, and [`FittedFeatureAgglomeration::transform`]
+/// pools each sample onto the clusters.
+///
+/// The scikit-learn example, 64 pixels of the digits into 32 super-pixels:
+///
+/// ```
+/// use agglo::{datasets::load_digits, grid_to_graph, FeatureAgglomeration};
+///
+/// let digits = load_digits();
+/// let model = FeatureAgglomeration::new()
+///     .n_clusters(32)
+///     .connectivity(grid_to_graph(&[8, 8], None)?)
+///     .fit(digits.data.view())?;
+/// assert_eq!(&model.labels()[..8], &[9, 9, 31, 1, 27, 17, 0, 8]);
+///
+/// let reduced = model.transform(digits.data.view())?;
+/// assert_eq!(reduced.dim(), (1797, 32));
+/// let restored = model.inverse_transform(reduced.view())?;
+/// assert_eq!(restored.dim(), (1797, 64));
+/// # Ok::<(), agglo::AggloError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeatureAgglomeration {
+    params: Params,
+    pooling: Pooling,
+}
+
+impl FeatureAgglomeration {
+    /// The defaults of scikit-learn: 2 clusters, Ward, euclidean, no
+    /// connectivity, `compute_full_tree = auto`, mean pooling.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    shared_builder!();
+
+    /// How `transform` pools the features of a cluster (default mean).
+    pub fn pooling(mut self, pooling: Pooling) -> Self {
+        self.pooling = pooling;
+        self
+    }
+
+    /// Clusters the columns of `x` (n_samples × n_features).
+    ///
+    /// # Errors
+    /// Invalid parameters, no samples, fewer than 2 features, non-finite
+    /// values, a connectivity graph of the wrong size, or more clusters
+    /// than features.
+    pub fn fit<A: Element>(&self, x: ArrayView2<'_, A>) -> Result<FittedFeatureAgglomeration> {
+        self.params.check()?;
+        require("number of samples", x.nrows(), 1)?;
+        require("number of features", x.ncols(), 2)?;
+        let points = points_of(x, true)?;
+        let model = self.params.fit_points(points.view(), A::PRECISION)?;
+        Ok(FittedFeatureAgglomeration {
+            model,
+            pooling: self.pooling,
+        })
+    }
+}
+
+/// A fitted [`FeatureAgglomeration`]: the clustering of the features and the
+/// pooling to apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedFeatureAgglomeration {
+    model: Agglomeration,
+    pooling: Pooling,
+}
+
+impl FittedFeatureAgglomeration {
+    /// Rebuilds a fitted model from saved labels (one per feature, values
+    /// `0..n_clusters`, each used at least once) and the pooling, so that
+    /// `transform` and `inverse_transform` can be applied without refitting.
+    ///
+    /// # Errors
+    /// Fewer than 2 labels, or labels that do not cover `0..n_clusters`.
+    pub fn from_labels(labels: Vec<usize>, pooling: Pooling) -> Result<Self> {
+        require("number of features", labels.len(), 2)?;
+        let model = Agglomeration::from_labels(labels)?;
+        Ok(Self { model, pooling })
+    }
+
+    /// The clustering of the features: labels, tree, counts.
+    pub fn model(&self) -> &Agglomeration {
+        &self.model
+    }
+
+    /// The cluster of each feature (`labels_`).
+    pub fn labels(&self) -> &[usize] {
+        self.model.labels()
+    }
+
+    /// The number of clusters (`n_clusters_`).
+    pub fn n_clusters(&self) -> usize {
+        self.model.n_clusters()
+    }
+
+    /// The number of features the model was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.model.labels().len()
+    }
+
+    /// The pooling applied by `transform`.
+    pub fn pooling(&self) -> Pooling {
+        self.pooling
+    }
+
+    /// Pools each sample onto the clusters: column `c` of the result is the
+    /// pooled value of the features labelled `c`, in `f64` (scikit-learn's
+    /// mean sums in ascending feature order, then divides by the size).
+    ///
+    /// # Errors
+    /// `x` of another width than the fitted data, or non-finite values.
+    pub fn transform<A: Element>(&self, x: ArrayView2<'_, A>) -> Result<Array2<f64>> {
+        self.check_width(x.ncols())?;
+        check_finite(x)?;
+        Ok(pooling::pool(
+            x,
+            self.labels(),
+            self.n_clusters(),
+            self.pooling,
+        ))
+    }
+
+    /// Maps reduced data back to the features: each feature takes its
+    /// cluster's value (`X_reduced[:, labels_]`).
+    ///
+    /// # Errors
+    /// `reduced` with a number of columns other than `n_clusters`.
+    pub fn inverse_transform(&self, reduced: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+        if reduced.ncols() != self.n_clusters() {
+            return Err(AggloError::ClusterMismatch {
+                got: reduced.ncols(),
+                expected: self.n_clusters(),
+            });
+        }
+        let labels = self.labels();
+        Ok(Array2::from_shape_fn(
+            (reduced.nrows(), labels.len()),
+            |(i, f)| reduced[[i, labels[f]]],
+        ))
+    }
+
+    fn check_width(&self, got: usize) -> Result<()> {
+        if got != self.n_features() {
+            return Err(AggloError::FeatureMismatch {
+                got,
+                expected: self.n_features(),
+            });
+        }
+        Ok(())
+    }
+}

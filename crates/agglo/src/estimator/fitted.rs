@@ -1,0 +1,90 @@
+//! A fitted clustering: labels and the tree they were cut from.
+
+use crate::error::{AggloError, Result};
+use crate::tree::Tree;
+use crate::warning::FitWarning;
+
+/// The result of fitting: scikit-learn's fitted attributes `labels_`,
+/// `children_`, `distances_`, `n_clusters_`, `n_leaves_` and
+/// `n_connected_components_`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agglomeration {
+    pub(crate) labels: Vec<usize>,
+    pub(crate) n_clusters: usize,
+    pub(crate) tree: Tree,
+    pub(crate) has_distances: bool,
+    pub(crate) warnings: Vec<FitWarning>,
+}
+
+impl Agglomeration {
+    /// A clustering known only by its labels (a saved model): no merges
+    /// are recorded, so `children()` is empty and `distances()` is `None`.
+    pub(crate) fn from_labels(labels: Vec<usize>) -> Result<Self> {
+        let n_clusters = labels.iter().max().map_or(0, |&m| m + 1);
+        let mut used = vec![false; n_clusters];
+        for &l in &labels {
+            used[l] = true;
+        }
+        if let Some(missing) = used.iter().position(|&u| !u) {
+            return Err(AggloError::InvalidLabels(format!(
+                "label {missing} is unused while labels go up to {}",
+                n_clusters - 1
+            )));
+        }
+        Ok(Agglomeration {
+            tree: Tree {
+                n_leaves: labels.len(),
+                children: Vec::new(),
+                distances: Vec::new(),
+                n_connected_components: 1,
+            },
+            labels,
+            n_clusters,
+            has_distances: false,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The cluster of each point (`labels_`).
+    pub fn labels(&self) -> &[usize] {
+        &self.labels
+    }
+
+    /// The number of clusters found (`n_clusters_`).
+    pub fn n_clusters(&self) -> usize {
+        self.n_clusters
+    }
+
+    /// The merges made (`children_`): row `k` created node `n_leaves + k`.
+    pub fn children(&self) -> &[[usize; 2]] {
+        self.tree.children()
+    }
+
+    /// The distance of each merge (`distances_`), present when
+    /// `compute_distances` or a distance threshold was set.
+    pub fn distances(&self) -> Option<&[f64]> {
+        self.has_distances.then(|| self.tree.distances())
+    }
+
+    /// The number of points clustered (`n_leaves_`).
+    pub fn n_leaves(&self) -> usize {
+        self.tree.n_leaves()
+    }
+
+    /// Components of the connectivity graph before completion
+    /// (`n_connected_components_`).
+    pub fn n_connected_components(&self) -> usize {
+        self.tree.n_connected_components()
+    }
+
+    /// The merge tree itself, distances always included.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// Warnings raised while fitting (for example a disconnected graph that
+    /// had to be completed).
+    pub fn warnings(&self) -> &[FitWarning] {
+        &self.warnings
+    }
+}

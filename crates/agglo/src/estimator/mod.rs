@@ -1,0 +1,183 @@
+//! The estimators: configuration, validation and fitting.
+
+mod agglomerative;
+mod feature;
+mod fitted;
+
+pub use agglomerative::AgglomerativeClustering;
+pub use feature::{FeatureAgglomeration, FittedFeatureAgglomeration};
+pub use fitted::Agglomeration;
+
+use ndarray::{Array2, ArrayView2};
+
+use crate::connectivity::{complete_components, Connectivity};
+use crate::element::{Element, Precision};
+use crate::error::{AggloError, Result};
+use crate::params::{ComputeFullTree, Linkage, Metric};
+use crate::ward;
+use crate::warning::FitWarning;
+
+/// When to stop merging.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StoppingRule {
+    /// Stop at this many clusters.
+    NClusters(usize),
+    /// Merge while the linkage distance is below this; the number of
+    /// clusters is `count(distances >= threshold) + 1`.
+    DistanceThreshold(f64),
+}
+
+/// The configuration shared by both estimators.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Params {
+    pub(crate) stop: StoppingRule,
+    pub(crate) linkage: Linkage,
+    pub(crate) metric: Metric,
+    pub(crate) connectivity: Option<Connectivity>,
+    pub(crate) compute_full_tree: ComputeFullTree,
+    pub(crate) compute_distances: bool,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            stop: StoppingRule::NClusters(2),
+            linkage: Linkage::Ward,
+            metric: Metric::Euclidean,
+            connectivity: None,
+            compute_full_tree: ComputeFullTree::Auto,
+            compute_distances: false,
+        }
+    }
+}
+
+impl Params {
+    /// The checks scikit-learn makes on parameters alone.
+    fn check(&self) -> Result<()> {
+        match self.stop {
+            StoppingRule::NClusters(0) => return Err(AggloError::ZeroClusters),
+            StoppingRule::DistanceThreshold(t) if !(t.is_finite() && t >= 0.0) => {
+                return Err(AggloError::InvalidThreshold(t))
+            }
+            StoppingRule::DistanceThreshold(_)
+                if self.compute_full_tree == ComputeFullTree::False =>
+            {
+                return Err(AggloError::ThresholdNeedsFullTree)
+            }
+            _ => {}
+        }
+        if self.linkage == Linkage::Ward && !self.metric.is_euclidean() {
+            return Err(AggloError::WardMetric(self.metric));
+        }
+        Ok(())
+    }
+
+    /// Fits the tree over the rows of `points` and cuts it.
+    fn fit_points(
+        &self,
+        points: ArrayView2<'_, f64>,
+        precision: Precision,
+    ) -> Result<Agglomeration> {
+        let n = points.nrows();
+        if self.linkage != Linkage::Ward {
+            return Err(AggloError::NotSupported(format!(
+                "linkage '{}'",
+                self.linkage
+            )));
+        }
+        let Some(connectivity) = &self.connectivity else {
+            return Err(AggloError::NotSupported(
+                "ward linkage without connectivity".to_string(),
+            ));
+        };
+        if connectivity.n_nodes() != n {
+            return Err(AggloError::ConnectivityShape {
+                rows: connectivity.n_nodes(),
+                cols: connectivity.n_nodes(),
+                n_points: n,
+            });
+        }
+        let full_tree = match (self.compute_full_tree, self.stop) {
+            (ComputeFullTree::True, _) | (_, StoppingRule::DistanceThreshold(_)) => true,
+            (ComputeFullTree::False, _) => false,
+            (ComputeFullTree::Auto, StoppingRule::NClusters(k)) => {
+                (k as f64) < f64::max(100.0, 0.02 * n as f64)
+            }
+        };
+        let n_merges = match self.stop {
+            StoppingRule::NClusters(k) if k > n => {
+                return Err(AggloError::TooManyClusters {
+                    n_clusters: k,
+                    n_points: n,
+                })
+            }
+            StoppingRule::NClusters(k) if !full_tree => n - k,
+            _ => n - 1,
+        };
+
+        let completion = complete_components(points, connectivity, precision);
+        let mut warnings = Vec::new();
+        if completion.n_components > 1 {
+            warnings.push(FitWarning::DisconnectedGraph {
+                n_components: completion.n_components,
+            });
+        }
+        let tree = ward::build(
+            points,
+            &completion.connectivity,
+            n_merges,
+            completion.n_components,
+        );
+
+        let n_clusters = match self.stop {
+            StoppingRule::NClusters(k) => k,
+            StoppingRule::DistanceThreshold(t) => {
+                tree.distances().iter().filter(|&&d| d >= t).count() + 1
+            }
+        };
+        let labels = if full_tree {
+            tree.cut(n_clusters)?
+        } else {
+            tree.forest_labels()
+        };
+        let keep_distances =
+            self.compute_distances || matches!(self.stop, StoppingRule::DistanceThreshold(_));
+        Ok(Agglomeration {
+            labels,
+            n_clusters,
+            tree,
+            has_distances: keep_distances,
+            warnings,
+        })
+    }
+}
+
+/// Copies `x` (or its transpose) into a contiguous `f64` matrix with one
+/// point per row, refusing non-finite values; positions in errors refer to
+/// `x` as given.
+fn points_of<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Array2<f64>> {
+    check_finite(x)?;
+    let view = if transpose { x.t() } else { x };
+    Ok(Array2::from_shape_fn(view.dim(), |(i, j)| {
+        view[[i, j]].to_f64()
+    }))
+}
+
+/// Refuses arrays with fewer than `min` along an axis.
+fn require(what: &'static str, got: usize, min: usize) -> Result<()> {
+    if got < min {
+        return Err(AggloError::TooFew { what, got, min });
+    }
+    Ok(())
+}
+
+/// Refuses NaN and infinities, naming the first one found.
+fn check_finite<A: Element>(x: ArrayView2<'_, A>) -> Result<()> {
+    for ((row, column), &value) in x.indexed_iter() {
+        let value = value.to_f64();
+        if !value.is_finite() {
+            return Err(AggloError::NonFinite { row, column, value });
+        }
+    }
+    Ok(())
+}

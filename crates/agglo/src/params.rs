@@ -1,0 +1,216 @@
+//! The choices a model is configured with: linkage, metric, pooling and
+//! when to build the full tree.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::AggloError;
+
+/// How the distance between two clusters is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Linkage {
+    /// Minimises the increase of within-cluster variance:
+    /// ```text
+    /// Δ(a, b) = |a||b| / (|a| + |b|) · ‖mean(a) − mean(b)‖²,  distance = sqrt(2Δ)
+    /// ```
+    #[default]
+    Ward,
+    /// The largest distance between members of the two clusters.
+    Complete,
+    /// The mean distance between members of the two clusters.
+    Average,
+    /// The smallest distance between members of the two clusters.
+    Single,
+}
+
+impl Linkage {
+    /// The name scikit-learn uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Linkage::Ward => "ward",
+            Linkage::Complete => "complete",
+            Linkage::Average => "average",
+            Linkage::Single => "single",
+        }
+    }
+}
+
+/// The distance between two points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Metric {
+    /// Euclidean distance (also spelt `l2`).
+    #[default]
+    Euclidean,
+    /// The alias `l2` of euclidean; kept apart so that it round-trips.
+    L2,
+    /// Manhattan distance (also `l1`, `cityblock`).
+    Manhattan,
+    /// The alias `l1` of manhattan.
+    L1,
+    /// The alias `cityblock` of manhattan.
+    Cityblock,
+    /// Cosine distance, 1 − cos(angle).
+    Cosine,
+    /// The input is a square matrix of distances.
+    Precomputed,
+}
+
+impl Metric {
+    /// The name scikit-learn uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Euclidean => "euclidean",
+            Metric::L2 => "l2",
+            Metric::Manhattan => "manhattan",
+            Metric::L1 => "l1",
+            Metric::Cityblock => "cityblock",
+            Metric::Cosine => "cosine",
+            Metric::Precomputed => "precomputed",
+        }
+    }
+
+    /// Whether this is euclidean distance under any of its names.
+    pub fn is_euclidean(self) -> bool {
+        matches!(self, Metric::Euclidean | Metric::L2)
+    }
+}
+
+/// How `transform` summarises the features of one cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Pooling {
+    /// The mean (scikit-learn's default `np.mean`).
+    #[default]
+    Mean,
+    /// The median (`np.median`).
+    Median,
+    /// The maximum (`np.max`).
+    Max,
+}
+
+impl Pooling {
+    /// The name of the pooling function.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pooling::Mean => "mean",
+            Pooling::Median => "median",
+            Pooling::Max => "max",
+        }
+    }
+}
+
+/// Whether to build the whole tree or stop early once `n_clusters` remain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ComputeFullTree {
+    /// scikit-learn's rule: the full tree when a distance threshold is set or
+    /// when `n_clusters < max(100, 0.02 · n_points)`; always without
+    /// connectivity.
+    #[default]
+    Auto,
+    /// Always build the whole tree, then cut it.
+    True,
+    /// Stop after `n_points − n_clusters` merges (only with connectivity).
+    False,
+}
+
+impl ComputeFullTree {
+    /// The name as scikit-learn spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComputeFullTree::Auto => "auto",
+            ComputeFullTree::True => "true",
+            ComputeFullTree::False => "false",
+        }
+    }
+}
+
+macro_rules! names {
+    ($ty:ident, $what:literal, $expected:literal, { $($name:literal => $value:expr),+ $(,)? }) => {
+        impl FromStr for $ty {
+            type Err = AggloError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok($value),)+
+                    _ => Err(AggloError::UnknownName {
+                        what: $what,
+                        value: s.to_string(),
+                        expected: $expected,
+                    }),
+                }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+names!(Linkage, "linkage", "ward, complete, average, single", {
+    "ward" => Linkage::Ward,
+    "complete" => Linkage::Complete,
+    "average" => Linkage::Average,
+    "single" => Linkage::Single,
+});
+names!(Metric, "metric", "euclidean, l2, l1, manhattan, cityblock, cosine, precomputed", {
+    "euclidean" => Metric::Euclidean,
+    "l2" => Metric::L2,
+    "l1" => Metric::L1,
+    "manhattan" => Metric::Manhattan,
+    "cityblock" => Metric::Cityblock,
+    "cosine" => Metric::Cosine,
+    "precomputed" => Metric::Precomputed,
+});
+names!(Pooling, "pooling", "mean, median, max", {
+    "mean" => Pooling::Mean,
+    "median" => Pooling::Median,
+    "max" => Pooling::Max,
+});
+names!(ComputeFullTree, "compute_full_tree", "auto, true, false", {
+    "auto" => ComputeFullTree::Auto,
+    "true" => ComputeFullTree::True,
+    "false" => ComputeFullTree::False,
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for l in [
+            Linkage::Ward,
+            Linkage::Complete,
+            Linkage::Average,
+            Linkage::Single,
+        ] {
+            assert_eq!(l.to_string().parse::<Linkage>().unwrap(), l);
+        }
+        for m in [
+            "euclidean",
+            "l2",
+            "l1",
+            "manhattan",
+            "cityblock",
+            "cosine",
+            "precomputed",
+        ] {
+            assert_eq!(m.parse::<Metric>().unwrap().as_str(), m);
+        }
+        for p in ["mean", "median", "max"] {
+            assert_eq!(p.parse::<Pooling>().unwrap().as_str(), p);
+        }
+        for c in ["auto", "true", "false"] {
+            assert_eq!(c.parse::<ComputeFullTree>().unwrap().as_str(), c);
+        }
+    }
+
+    #[test]
+    fn unknown_name_is_quoted() {
+        let err = "wardd".parse::<Linkage>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown linkage 'wardd' (expected one of: ward, complete, average, single)"
+        );
+    }
+}
