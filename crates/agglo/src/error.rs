@@ -139,6 +139,22 @@ pub enum AggloError {
         /// The accepted names.
         expected: &'static str,
     },
+    /// `metric = precomputed` with a distance matrix that is not square.
+    #[error("distance matrix must be square for metric 'precomputed', got shape ({rows}, {cols})")]
+    PrecomputedNotSquare {
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        cols: usize,
+    },
+    /// Cosine distance with an all-zero point.
+    #[error(
+        "cosine affinity cannot be used when X contains zero vectors (point {point} is all zeros)"
+    )]
+    CosineZeroVector {
+        /// The first all-zero point.
+        point: usize,
+    },
     /// Saved labels that do not number clusters `0..k` without gaps.
     #[error("invalid labels: {0}")]
     InvalidLabels(String),

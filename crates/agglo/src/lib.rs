@@ -53,6 +53,7 @@ pub mod element;
 mod error;
 mod estimator;
 mod heapq;
+mod linkage;
 mod params;
 mod pooling;
 mod tree;

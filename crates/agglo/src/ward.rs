@@ -21,6 +21,7 @@ use ndarray::ArrayView2;
 use crate::connectivity::{complete_components, Connectivity};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
+use crate::params::Metric;
 use crate::tree::Tree;
 
 /// Builds the Ward tree of `points` (one point per row) constrained by
@@ -69,7 +70,7 @@ pub fn ward_tree(
         }
         Some(k) => n - k,
     };
-    let completed = complete_components(points, connectivity, Precision::F64);
+    let completed = complete_components(points, connectivity, Metric::Euclidean, Precision::F64)?;
     Ok(build(
         points,
         &completed.connectivity,

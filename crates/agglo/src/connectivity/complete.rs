@@ -5,6 +5,8 @@ use ndarray::{ArrayView1, ArrayView2};
 
 use super::{connected_components, Connectivity};
 use crate::element::Precision;
+use crate::error::{AggloError, Result};
+use crate::params::Metric;
 
 /// A graph made connected, with what was done to it.
 #[derive(Debug, Clone)]
@@ -30,33 +32,42 @@ pub struct Completion {
 ///
 /// ```
 /// use agglo::connectivity::complete_components;
-/// use agglo::{element::Precision, Connectivity};
+/// use agglo::{element::Precision, Connectivity, Metric};
 /// use ndarray::array;
 ///
 /// let points = array![[0.0], [1.0], [5.0], [2.0]];
 /// let graph = Connectivity::from_edges(4, &[(0, 1), (2, 3)])?;
-/// let done = complete_components(points.view(), &graph, Precision::F64);
+/// let done = complete_components(points.view(), &graph, Metric::Euclidean, Precision::F64)?;
 /// assert_eq!(done.n_components, 2);
 /// assert_eq!(done.added_edges, vec![(3, 1)]);
 /// assert_eq!(done.connectivity.n_connected_components(), 1);
 /// # Ok::<(), agglo::AggloError>(())
 /// ```
 ///
+/// # Errors
+/// A metric this version cannot complete with.
+///
 /// # Panics
 /// When `points` does not have one row per node of `graph`.
 pub fn complete_components(
     points: ArrayView2<'_, f64>,
     graph: &Connectivity,
+    metric: Metric,
     precision: Precision,
-) -> Completion {
+) -> Result<Completion> {
+    if !metric.is_euclidean() {
+        return Err(AggloError::NotSupported(format!(
+            "completing a disconnected graph with metric '{metric}'"
+        )));
+    }
     assert_eq!(points.nrows(), graph.n_nodes(), "one point per node");
     let (n_components, labels) = connected_components(graph);
     if n_components <= 1 {
-        return Completion {
+        return Ok(Completion {
             connectivity: graph.clone(),
             n_components,
             added_edges: Vec::new(),
-        };
+        });
     }
     let mut members = vec![Vec::new(); n_components];
     for (node, &label) in labels.iter().enumerate() {
@@ -78,11 +89,11 @@ pub fn complete_components(
             added_edges.push((best.1, best.2));
         }
     }
-    Completion {
+    Ok(Completion {
         connectivity: graph.with_edges(&added_edges),
         n_components,
         added_edges,
-    }
+    })
 }
 
 /// Σ x², summed in index order.

@@ -13,6 +13,7 @@ use ndarray::{Array2, ArrayView2};
 use crate::connectivity::{complete_components, Connectivity};
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
+use crate::linkage;
 use crate::params::{ComputeFullTree, Linkage, Metric};
 use crate::ward;
 use crate::warning::FitWarning;
@@ -79,25 +80,24 @@ impl Params {
         precision: Precision,
     ) -> Result<Agglomeration> {
         let n = points.nrows();
-        if self.linkage != Linkage::Ward {
-            return Err(AggloError::NotSupported(format!(
-                "linkage '{}'",
-                self.linkage
-            )));
-        }
-        let Some(connectivity) = &self.connectivity else {
-            return Err(AggloError::NotSupported(
-                "ward linkage without connectivity".to_string(),
-            ));
-        };
-        if connectivity.n_nodes() != n {
-            return Err(AggloError::ConnectivityShape {
-                rows: connectivity.n_nodes(),
-                cols: connectivity.n_nodes(),
-                n_points: n,
+        if self.metric == Metric::Precomputed && points.nrows() != points.ncols() {
+            return Err(AggloError::PrecomputedNotSquare {
+                rows: points.nrows(),
+                cols: points.ncols(),
             });
         }
+        if let Some(connectivity) = &self.connectivity {
+            if connectivity.n_nodes() != n {
+                return Err(AggloError::ConnectivityShape {
+                    rows: connectivity.n_nodes(),
+                    cols: connectivity.n_nodes(),
+                    n_points: n,
+                });
+            }
+        }
+        // scikit-learn's rule: always the full tree without connectivity.
         let full_tree = match (self.compute_full_tree, self.stop) {
+            _ if self.connectivity.is_none() => true,
             (ComputeFullTree::True, _) | (_, StoppingRule::DistanceThreshold(_)) => true,
             (ComputeFullTree::False, _) => false,
             (ComputeFullTree::Auto, StoppingRule::NClusters(k)) => {
@@ -115,19 +115,32 @@ impl Params {
             _ => n - 1,
         };
 
-        let completion = complete_components(points, connectivity, precision);
         let mut warnings = Vec::new();
-        if completion.n_components > 1 {
-            warnings.push(FitWarning::DisconnectedGraph {
-                n_components: completion.n_components,
-            });
-        }
-        let tree = ward::build(
-            points,
-            &completion.connectivity,
-            n_merges,
-            completion.n_components,
-        );
+        let tree = match &self.connectivity {
+            None => linkage::unstructured::linkage(points, self.linkage, self.metric, precision)?,
+            Some(connectivity) => {
+                let completion =
+                    complete_components(points, connectivity, self.completion_metric(), precision)?;
+                if completion.n_components > 1 {
+                    warnings.push(FitWarning::DisconnectedGraph {
+                        n_components: completion.n_components,
+                    });
+                }
+                let graph = &completion.connectivity;
+                match self.linkage {
+                    Linkage::Ward => ward::build(points, graph, n_merges, completion.n_components),
+                    linkage => linkage::structured::linkage_tree(
+                        points,
+                        graph,
+                        linkage,
+                        self.metric,
+                        precision,
+                        n_merges,
+                        completion.n_components,
+                    )?,
+                }
+            }
+        };
 
         let n_clusters = match self.stop {
             StoppingRule::NClusters(k) => k,
@@ -149,6 +162,15 @@ impl Params {
             has_distances: keep_distances,
             warnings,
         })
+    }
+
+    /// The metric scikit-learn completes a disconnected graph with: always
+    /// euclidean for Ward, the linkage's own metric otherwise.
+    fn completion_metric(&self) -> Metric {
+        match self.linkage {
+            Linkage::Ward => Metric::Euclidean,
+            _ => self.metric,
+        }
     }
 }
 

@@ -1,0 +1,5 @@
+//! Complete, average and single linkage, and every linkage without a
+//! connectivity constraint.
+
+pub(crate) mod structured;
+pub(crate) mod unstructured;
