@@ -1,0 +1,104 @@
+//! The command-line interface: flags as parsed, before validation.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Hierarchical feature agglomeration, exact to scikit-learn.
+#[derive(Debug, Parser)]
+#[command(name = "agglo", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scikit-learn's "Feature agglomeration" example on the embedded
+    /// digits and draw its figure.
+    #[command(
+        after_help = "Example:\n  agglo digits --n-clusters 32 --output digits_agglomeration.png"
+    )]
+    Digits(DigitsArgs),
+    /// Fit a model to a NumPy array and write labels, tree and pooled data.
+    #[command(after_help = "Examples:\n  \
+        agglo fit images.npy --grid 8,8 --n-clusters 32 --out result\n  \
+        agglo fit X.npy --connectivity graph.npz --linkage ward --distance-threshold 20 --out result\n  \
+        agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels")]
+    Fit(FitArgs),
+}
+
+/// Flags of `agglo digits`.
+#[derive(Debug, Args)]
+pub struct DigitsArgs {
+    /// Number of super-pixels to merge the 64 pixels into.
+    #[arg(long, default_value_t = 32, value_name = "K")]
+    pub n_clusters: usize,
+    /// Where to write the figure: PNG, or SVG when the name ends in .svg.
+    #[arg(
+        long,
+        short,
+        default_value = "digits_agglomeration.png",
+        value_name = "FILE"
+    )]
+    pub output: PathBuf,
+}
+
+/// Which axis of X holds the points to cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Axis {
+    /// Cluster the columns (FeatureAgglomeration), then pool the data.
+    Features,
+    /// Cluster the rows (AgglomerativeClustering).
+    Samples,
+}
+
+/// Flags of `agglo fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The data: a .npy array of shape (n_samples, n_features) or
+    /// (n_samples, *grid), of any real numeric dtype.
+    pub input: PathBuf,
+    /// Folder to write the results into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Cluster the features (columns) or the samples (rows).
+    #[arg(long, value_enum, default_value_t = Axis::Features)]
+    pub axis: Axis,
+    /// Grid connectivity: the points lie on an H×W or H×W×D grid, in
+    /// row-major order.
+    #[arg(long, value_name = "H,W[,D]", value_delimiter = ',', num_args = 1..)]
+    pub grid: Option<Vec<usize>>,
+    /// Boolean (or 0/1) .npy array of the grid's shape: only points inside
+    /// it are clustered, in row-major order.
+    #[arg(long, value_name = "MASK.npy")]
+    pub mask: Option<PathBuf>,
+    /// Connectivity graph: a scipy.sparse save_npz file (csr, csc, coo) or
+    /// an .npy edge list of shape (E, 2).
+    #[arg(long, value_name = "FILE", conflicts_with = "grid")]
+    pub connectivity: Option<PathBuf>,
+    /// Stop at this many clusters.
+    #[arg(long, value_name = "K")]
+    pub n_clusters: Option<usize>,
+    /// Stop merging at this linkage distance instead.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub distance_threshold: Option<f64>,
+    /// Linkage criterion.
+    #[arg(long, default_value = "ward", value_parser = ["ward", "complete", "average", "single"])]
+    pub linkage: String,
+    /// Distance between points.
+    #[arg(long, default_value = "euclidean",
+          value_parser = ["euclidean", "l2", "l1", "manhattan", "cityblock", "cosine", "precomputed"])]
+    pub metric: String,
+    /// How the features of a cluster are pooled by transform.
+    #[arg(long, default_value = "mean", value_parser = ["mean", "median", "max"])]
+    pub pooling: String,
+    /// Whether to build the whole tree.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "true", "false"])]
+    pub compute_full_tree: String,
+    /// Also write the merge distances (distances.npy).
+    #[arg(long)]
+    pub compute_distances: bool,
+}

@@ -1,0 +1,87 @@
+//! The `agglo` command-line tool: argument parsing, file formats and the
+//! subcommands, on top of the `agglo` library.
+//!
+//! Exit codes: 0 on success, 2 for bad usage or bad input, 1 for any other
+//! failure (for example an output folder that cannot be written).
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod digits;
+pub mod fit;
+pub mod input;
+pub mod model_file;
+pub mod npy;
+pub mod npz;
+pub mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// An error caused by what the user gave: a file, a value, a flag. It makes
+/// the command exit with status 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Shorthand: an `anyhow` error marked as bad input.
+pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(BadInput(message.into()))
+}
+
+/// Whether `err` was caused by user input (exit 2) rather than the system.
+pub fn is_bad_input(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|e| e.is::<BadInput>() || e.is::<agglo::AggloError>())
+}
+
+/// Parses the command line, runs the subcommand and turns the outcome into
+/// an exit code, printing `error: …` with its causes on failure.
+pub fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(if is_bad_input(&err) { 2 } else { 1 })
+        }
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(args: cli::Cli) -> anyhow::Result<()> {
+    match args.command {
+        cli::Command::Digits(opts) => digits::run(&opts),
+        cli::Command::Fit(opts) => fit::run(&opts),
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,165 @@
+//! Reading `.npz` archives: the arrays inside, and scipy.sparse matrices
+//! saved with `scipy.sparse.save_npz` (csr, csc or coo).
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use agglo::Connectivity;
+use anyhow::Result;
+
+use crate::bad_input;
+use crate::npy::{parse_header, read_numeric};
+
+/// The members of an `.npz` archive: name (without `.npy`) → bytes.
+///
+/// # Errors
+/// Not a zip archive, or a member that cannot be decompressed.
+pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| bad_input(format!("{name}: not a valid .npz (zip) archive: {e}")))?;
+    let mut members = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(|e| {
+            bad_input(format!(
+                "{name}: cannot open member {i} of the archive: {e}"
+            ))
+        })?;
+        let member = file.name().trim_end_matches(".npy").to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data)
+            .map_err(|e| bad_input(format!("{name}: cannot decompress '{member}': {e}")))?;
+        members.insert(member, data);
+    }
+    Ok(members)
+}
+
+/// Reads a scipy sparse matrix saved by `save_npz` as a connectivity graph.
+///
+/// # Errors
+/// A missing member, an unsupported format (bsr, dia), indices that are
+/// negative, not integers, inconsistent or out of range.
+pub fn read_sparse_connectivity(bytes: &[u8], name: &str) -> Result<Connectivity> {
+    let members = read_members(bytes, name)?;
+    let get = |key: &str| {
+        members.get(key).ok_or_else(|| {
+            bad_input(format!(
+                "{name}: not a scipy.sparse save_npz file: the member '{key}' is missing (found: {})",
+                members.keys().cloned().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    };
+    let format = read_format(get("format")?, name)?;
+    let shape = integers(get("shape")?, name, "shape")?;
+    let [n_rows, n_cols] = shape[..] else {
+        return Err(bad_input(format!(
+            "{name}: a 2-D sparse matrix is needed, got shape {shape:?}"
+        )));
+    };
+    let data = read_numeric(get("data")?, &format!("{name}:data"))?
+        .0
+        .to_f64()
+        .into_raw_vec_and_offset()
+        .0;
+    let (rows, cols) = match format.as_str() {
+        "coo" => (
+            integers(get("row")?, name, "row")?,
+            integers(get("col")?, name, "col")?,
+        ),
+        "csr" | "csc" => {
+            let indptr = integers(get("indptr")?, name, "indptr")?;
+            let indices = integers(get("indices")?, name, "indices")?;
+            let n_major = if format == "csr" { n_rows } else { n_cols };
+            let major = expand_indptr(&indptr, n_major, indices.len())
+                .map_err(|e| bad_input(format!("{name}: {e}")))?;
+            if format == "csr" {
+                (major, indices)
+            } else {
+                (indices, major)
+            }
+        }
+        other => {
+            return Err(bad_input(format!(
+                "{name}: sparse format '{other}' is not supported (save it as csr, csc or coo)"
+            )))
+        }
+    };
+    if rows.len() != data.len() || cols.len() != data.len() {
+        return Err(bad_input(format!(
+            "{name}: {} row indices, {} column indices and {} values do not match",
+            rows.len(),
+            cols.len(),
+            data.len()
+        )));
+    }
+    Ok(
+        Connectivity::from_triplets((n_rows, n_cols), &rows, &cols, &data)
+            .map_err(|e| bad_input(format!("{name}: {e}")))?,
+    )
+}
+
+/// `format.npy`: a 0-d bytes (`|S3`) or unicode array holding the format name.
+fn read_format(bytes: &[u8], name: &str) -> Result<String> {
+    let (header, offset) =
+        parse_header(bytes).map_err(|e| bad_input(format!("{name}:format: {e}")))?;
+    let raw = &bytes[offset..];
+    let text = if header.descr.starts_with("|S") {
+        raw.iter()
+            .take_while(|&&b| b != 0)
+            .map(|&b| b as char)
+            .collect()
+    } else if header.descr.starts_with("<U") {
+        raw.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .take_while(|&u| u != 0)
+            .filter_map(char::from_u32)
+            .collect()
+    } else {
+        return Err(bad_input(format!(
+            "{name}: unexpected dtype '{}' for 'format'",
+            header.descr
+        )));
+    };
+    Ok(text)
+}
+
+/// A 1-D array of non-negative integers (stored as any integer dtype).
+fn integers(bytes: &[u8], name: &str, what: &str) -> Result<Vec<usize>> {
+    let (array, _) = read_numeric(bytes, &format!("{name}:{what}"))?;
+    array
+        .to_f64()
+        .iter()
+        .map(|&v| {
+            if v >= 0.0 && v.fract() == 0.0 && v <= usize::MAX as f64 {
+                Ok(v as usize)
+            } else {
+                Err(bad_input(format!(
+                    "{name}: '{what}' holds {v}, not a non-negative integer index"
+                )))
+            }
+        })
+        .collect()
+}
+
+/// Turns a compressed index pointer into one major index per stored entry.
+fn expand_indptr(indptr: &[usize], n_major: usize, nnz: usize) -> Result<Vec<usize>, String> {
+    if indptr.len() != n_major + 1 {
+        return Err(format!(
+            "indptr has {} entries, expected {}",
+            indptr.len(),
+            n_major + 1
+        ));
+    }
+    if indptr.first() != Some(&0)
+        || indptr.last() != Some(&nnz)
+        || indptr.windows(2).any(|w| w[0] > w[1])
+    {
+        return Err(format!(
+            "indptr is not a valid index pointer for {nnz} entries"
+        ));
+    }
+    let mut major = Vec::with_capacity(nnz);
+    for (i, w) in indptr.windows(2).enumerate() {
+        major.extend(std::iter::repeat_n(i, w[1] - w[0]));
+    }
+    Ok(major)
+}
