@@ -27,7 +27,7 @@ pub enum Command {
         agglo fit images.npy --grid 8,8 --n-clusters 32 --out result\n  \
         agglo fit X.npy --connectivity graph.npz --linkage ward --distance-threshold 20 --out result\n  \
         agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels")]
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
 }
 
 /// Flags of `agglo digits`.

@@ -58,9 +58,11 @@ impl NpyHeader {
                     "float dtype '{d}' is not supported (use float32 or float64)"
                 ))
             }
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unsupported dtype '{d}': agglo reads integer, float32, float64 and bool arrays"
-            )),
+            ))
+            }
         })
     }
 

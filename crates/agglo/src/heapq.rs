@@ -71,7 +71,11 @@ fn sift_up<T: PartialOrd + Copy>(heap: &mut [T], mut pos: usize) {
     let mut child = 2 * pos + 1;
     while child < end {
         let right = child + 1;
-        if right < end && !(heap[child] < heap[right]) {
+        // Python's `not heap[child] < heap[right]`: with incomparable
+        // values (NaN weights) the right child is taken, as in CPython.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        let take_right = right < end && !(heap[child] < heap[right]);
+        if take_right {
             child = right;
         }
         heap[pos] = heap[child];
