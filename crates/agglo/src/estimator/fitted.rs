@@ -20,7 +20,14 @@ impl Agglomeration {
     /// A clustering known only by its labels (a saved model): no merges
     /// are recorded, so `children()` is empty and `distances()` is `None`.
     pub(crate) fn from_labels(labels: Vec<usize>) -> Result<Self> {
-        let n_clusters = labels.iter().max().map_or(0, |&m| m + 1);
+        let largest = labels.iter().copied().max().unwrap_or(0);
+        if largest >= labels.len() {
+            return Err(AggloError::InvalidLabels(format!(
+                "label {largest} is larger than the number of points ({})",
+                labels.len()
+            )));
+        }
+        let n_clusters = if labels.is_empty() { 0 } else { largest + 1 };
         let mut used = vec![false; n_clusters];
         for &l in &labels {
             used[l] = true;
