@@ -161,6 +161,21 @@ pub enum AggloError {
     /// A configuration this version does not implement yet.
     #[error("{0} is not supported yet")]
     NotSupported(String),
+    /// A number of neighbours outside `1..n_points` for a k-nearest-neighbours
+    /// graph (each point's own position does not count as a neighbour).
+    #[error("n_neighbors must be between 1 and n_points - 1 = {max}, got {n_neighbors} for {n_points} points", max = n_points.saturating_sub(1))]
+    InvalidNeighbors {
+        /// The number of neighbours asked for.
+        n_neighbors: usize,
+        /// The number of points.
+        n_points: usize,
+    },
+    /// An image with a number of dimensions other than 1, 2 or 3.
+    #[error("an image must have 1, 2 or 3 dimensions, got shape {shape:?}")]
+    ImageDimensions {
+        /// The shape of the image given.
+        shape: Vec<usize>,
+    },
 }
 
 /// Shorthand for results of this crate.

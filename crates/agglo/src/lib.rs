@@ -61,6 +61,7 @@ mod ward;
 mod warning;
 
 pub use connectivity::{grid_to_graph, Connectivity};
+pub use connectivity::{img_to_graph, kneighbors_graph, WeightedGraph};
 pub use element::Element;
 pub use error::{AggloError, Result};
 pub use estimator::{

@@ -10,10 +10,14 @@
 mod complete;
 mod components;
 mod grid;
+mod image;
+mod knn;
 
 pub use complete::{complete_components, Completion};
 pub use components::connected_components;
 pub use grid::grid_to_graph;
+pub use image::{img_to_graph, WeightedGraph};
+pub use knn::{kneighbors, kneighbors_graph};
 
 use crate::error::{AggloError, Result};
 

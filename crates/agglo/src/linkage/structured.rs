@@ -1,5 +1,24 @@
 //! Complete, average and single linkage under a connectivity constraint,
 //! as scikit-learn's `linkage_tree`.
+//!
+//! The graph arrives connected (completed by
+//! [`crate::connectivity::complete_components`]). Every edge gets the
+//! distance between its two ends ([`paired`], bit for bit as
+//! `paired_distances`); then
+//!
+//! - complete and average linkage run the heap-driven merge loop of
+//!   [`heap_linkage`], whose ties fall as CPython's `heapq` lets them;
+//! - single linkage takes scipy's minimum spanning tree of the weighted
+//!   graph ([`spanning`]).
+
+mod heap_linkage;
+mod neighbor_map;
+mod paired;
+mod spanning;
+pub(crate) mod summation;
+mod weighted_edge;
+
+pub(crate) use paired::normalize;
 
 use ndarray::ArrayView2;
 
@@ -8,19 +27,53 @@ use crate::element::Precision;
 use crate::error::{AggloError, Result};
 use crate::params::{Linkage, Metric};
 use crate::tree::Tree;
+use neighbor_map::MergeRule;
 
 /// The tree of `points` under the connected `graph`, stopping after
-/// `n_merges` merges (single linkage always makes all of them).
+/// `n_merges` merges (single linkage always makes all `n − 1` of them, as
+/// scikit-learn's `children_` does; only its labels follow `n_merges`).
+///
+/// `points` holds one point per row, or the square distance matrix when
+/// `metric` is [`Metric::Precomputed`]. With [`Precision::F32`] the edge
+/// weights are computed in `f32` arithmetic, as scikit-learn computes them
+/// for `float32` data, then widened.
+///
+/// # Errors
+/// [`AggloError::CosineZeroVector`] for cosine distance with an all-zero
+/// point; [`AggloError::NotSupported`] for Ward, which has its own module.
 pub(crate) fn linkage_tree(
-    _points: ArrayView2<'_, f64>,
-    _graph: &Connectivity,
+    points: ArrayView2<'_, f64>,
+    graph: &Connectivity,
     linkage: Linkage,
-    _metric: Metric,
-    _precision: Precision,
-    _n_merges: usize,
-    _n_connected_components: usize,
+    metric: Metric,
+    precision: Precision,
+    n_merges: usize,
+    n_connected_components: usize,
 ) -> Result<Tree> {
-    Err(AggloError::NotSupported(format!(
-        "linkage '{linkage}' with connectivity"
-    )))
+    let rule = match linkage {
+        Linkage::Complete => Some(MergeRule::Max),
+        Linkage::Average => Some(MergeRule::Average),
+        Linkage::Single => None,
+        Linkage::Ward => {
+            return Err(AggloError::NotSupported(
+                "ward linkage through linkage_tree (use ward_tree)".to_string(),
+            ))
+        }
+    };
+    if metric == Metric::Cosine {
+        if let Some(point) = points
+            .rows()
+            .into_iter()
+            .position(|row| row.iter().all(|&v| v == 0.0))
+        {
+            return Err(AggloError::CosineZeroVector { point });
+        }
+    }
+    let adjacency = paired::edge_weights(points, graph, metric, precision);
+    Ok(match rule {
+        Some(rule) => {
+            heap_linkage::heap_linkage(&adjacency, rule, n_merges, n_connected_components)
+        }
+        None => spanning::single_linkage(&adjacency, n_connected_components),
+    })
 }

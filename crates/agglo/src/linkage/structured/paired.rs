@@ -1,0 +1,190 @@
+//! Edge weights: the distance between the two ends of every edge of the
+//! graph, as scikit-learn's `paired_distances(X[rows], X[cols], metric)`
+//! computes it inside `linkage_tree`.
+//!
+//! Exactness (confirmed against NumPy 2.4 bit for bit on random data of
+//! lengths 1–20 000, `f64` and `f32`):
+//!
+//! ```text
+//! euclidean   sqrt(einsum_squared_norm(x − y))                (row_norms)
+//! manhattan   0 + pairwise_sum(|x − y|)                       (np.sum(np.abs(diff), axis=-1))
+//! cosine      0.5 · einsum_squared_norm(x/‖x‖ − y/‖y‖),  ‖x‖ = sqrt(einsum_squared_norm(x))
+//! precomputed X[row, col]
+//! ```
+//!
+//! `float32` input stays `float32` through scikit-learn's validation, so
+//! every operation above is then rounded to `f32` and only the result is
+//! widened to `f64`; integer input is converted to `f64` first.
+
+use ndarray::ArrayView2;
+
+use super::summation::{einsum_squared_norm, numpy_sum, Real};
+use crate::connectivity::Connectivity;
+use crate::element::Precision;
+use crate::params::Metric;
+
+/// The graph without self-loops, each adjacency entry carrying its weight;
+/// rows hold their neighbours in ascending order, like the LIL matrix
+/// scikit-learn builds its `IntFloatDict`s from.
+#[derive(Debug, Clone)]
+pub(crate) struct WeightedAdjacency {
+    indptr: Vec<usize>,
+    cols: Vec<usize>,
+    weights: Vec<f64>,
+}
+
+impl WeightedAdjacency {
+    /// The number of nodes.
+    pub(crate) fn n_nodes(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    /// The neighbours of `node` (ascending) and the weights of the edges to
+    /// them.
+    pub(crate) fn row(&self, node: usize) -> (&[usize], &[f64]) {
+        let range = self.indptr[node]..self.indptr[node + 1];
+        (&self.cols[range.clone()], &self.weights[range])
+    }
+
+    /// Every entry `(row, col, weight)` in row-major order (the order of
+    /// the CSR matrix scipy's spanning tree reads).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        (0..self.n_nodes()).flat_map(move |r| {
+            let (cols, weights) = self.row(r);
+            cols.iter().zip(weights).map(move |(&c, &w)| (r, c, w))
+        })
+    }
+}
+
+/// The weighted adjacency of `graph` (self-loops dropped) over `points`
+/// (one point per row, or the square distance matrix for
+/// [`Metric::Precomputed`]). Cost: `O(E · d)` for `E` undirected edges in
+/// dimension `d`; each undirected edge is computed once, since all three
+/// formulas are exactly symmetric in floating point.
+pub(crate) fn edge_weights(
+    points: ArrayView2<'_, f64>,
+    graph: &Connectivity,
+    metric: Metric,
+    precision: Precision,
+) -> WeightedAdjacency {
+    match precision {
+        Precision::F64 => weights_in::<f64>(points, graph, metric),
+        Precision::F32 => weights_in::<f32>(points, graph, metric),
+    }
+}
+
+/// [`edge_weights`] computed in the arithmetic of `T`.
+fn weights_in<T: Real>(
+    points: ArrayView2<'_, f64>,
+    graph: &Connectivity,
+    metric: Metric,
+) -> WeightedAdjacency {
+    let n = graph.n_nodes();
+    let mut indptr = Vec::with_capacity(n + 1);
+    indptr.push(0);
+    let mut cols = Vec::with_capacity(graph.n_entries());
+    for node in 0..n {
+        cols.extend(graph.neighbors(node).iter().filter(|&&c| c != node));
+        indptr.push(cols.len());
+    }
+    let mut weights = vec![0.0; cols.len()];
+
+    if metric == Metric::Precomputed {
+        for node in 0..n {
+            for slot in indptr[node]..indptr[node + 1] {
+                weights[slot] = points[[node, cols[slot]]];
+            }
+        }
+        return WeightedAdjacency {
+            indptr,
+            cols,
+            weights,
+        };
+    }
+
+    let dim = points.ncols();
+    let mut rows: Vec<T> = points.iter().map(|&v| T::from_f64(v)).collect();
+    if metric == Metric::Cosine {
+        for row in rows.chunks_exact_mut(dim.max(1)) {
+            normalize(row);
+        }
+    }
+    let row = |node: usize| &rows[node * dim..(node + 1) * dim];
+    let mut scratch: Vec<T> = Vec::with_capacity(dim);
+    for node in 0..n {
+        for slot in indptr[node]..indptr[node + 1] {
+            let col = cols[slot];
+            if col < node {
+                // Already computed from the other end.
+                let (start, end) = (indptr[col], indptr[col + 1]);
+                if let Ok(back) = cols[start..end].binary_search(&node) {
+                    weights[slot] = weights[start + back];
+                    continue;
+                }
+            }
+            scratch.clear();
+            scratch.extend(row(node).iter().zip(row(col)).map(|(&a, &b)| a - b));
+            let distance = match metric {
+                Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
+                    for v in scratch.iter_mut() {
+                        *v = v.abs();
+                    }
+                    numpy_sum(&scratch)
+                }
+                Metric::Cosine => T::HALF * einsum_squared_norm(&scratch),
+                _ => einsum_squared_norm(&scratch).sqrt(),
+            };
+            weights[slot] = distance.to_f64();
+        }
+    }
+    WeightedAdjacency {
+        indptr,
+        cols,
+        weights,
+    }
+}
+
+/// `sklearn.preprocessing.normalize(x, norm="l2")` of one row: divides by
+/// `sqrt(einsum_squared_norm(x))`, leaving an all-zero row unchanged.
+pub(crate) fn normalize<T: Real>(row: &mut [T]) {
+    let mut norm = einsum_squared_norm(row).sqrt();
+    if norm == T::ZERO {
+        norm = T::ONE;
+    }
+    for v in row.iter_mut() {
+        *v = *v / norm;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn weights_per_metric() {
+        let points = array![[0.0, 0.0], [3.0, 4.0], [3.0, 0.0]];
+        let graph = Connectivity::from_edges(3, &[(0, 1), (1, 2), (0, 0)]).unwrap();
+        let w = edge_weights(points.view(), &graph, Metric::Euclidean, Precision::F64);
+        assert_eq!(w.row(0), (&[1][..], &[5.0][..]));
+        assert_eq!(w.row(1), (&[0, 2][..], &[5.0, 4.0][..]));
+        let w = edge_weights(points.view(), &graph, Metric::Cityblock, Precision::F64);
+        assert_eq!(w.row(1).1, &[7.0, 4.0]);
+        let w = edge_weights(points.view(), &graph, Metric::Cosine, Precision::F32);
+        // cos(angle) between (3,4) and (3,0) is 0.6 → distance 0.4
+        assert!((w.row(2).1[0] - 0.4).abs() < 1e-6);
+        assert_eq!(w.row(2).1[0], f64::from(w.row(2).1[0] as f32));
+        let entries: Vec<_> = w.entries().map(|(r, c, _)| (r, c)).collect();
+        assert_eq!(entries, vec![(0, 1), (1, 0), (1, 2), (2, 1)]);
+    }
+
+    #[test]
+    fn precomputed_reads_both_directions() {
+        let d = array![[0.0, 1.0, 9.0], [2.0, 0.0, 3.0], [9.0, 4.0, 0.0]];
+        let graph = Connectivity::from_edges(3, &[(0, 1), (1, 2)]).unwrap();
+        let w = edge_weights(d.view(), &graph, Metric::Precomputed, Precision::F64);
+        assert_eq!(w.row(0).1, &[1.0]);
+        assert_eq!(w.row(1).1, &[2.0, 3.0]);
+        assert_eq!(w.row(2).1, &[4.0]);
+    }
+}
