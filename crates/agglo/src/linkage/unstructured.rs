@@ -1,22 +1,242 @@
-//! Every linkage without connectivity, as scipy's `linkage` that
+//! Every linkage without connectivity, as scipy's `linkage` (and, for
+//! single linkage on points, scikit-learn's own minimum spanning tree) that
 //! scikit-learn calls.
+//!
+//! Which code scikit-learn 1.9 runs, and so which one is reproduced here:
+//!
+//! | linkage           | metric               | algorithm                                            | children            |
+//! |-------------------|----------------------|------------------------------------------------------|---------------------|
+//! | ward              | euclidean            | scipy `pdist` + `nn_chain`                           | `[smaller, larger]` |
+//! | complete, average | any                  | scipy `pdist` (or the matrix) + `nn_chain`           | `[smaller, larger]` |
+//! | single            | euclidean, manhattan | scikit-learn `mst_linkage_core` (no matrix)          | as found            |
+//! | single            | cosine, precomputed  | scipy `pdist` (or the matrix) + `mst_single_linkage` | `[smaller, larger]` |
+//!
+//! All of it runs in `f64`: scipy converts `float32` data to `float64` before
+//! computing distances, and so does scikit-learn's single-linkage path, so
+//! the input precision does not matter. A precomputed matrix contributes its
+//! strict upper triangle only.
+//!
+//! Costs: `O(n² d)` for the distances, `O(n²)` for the chain or the tree,
+//! `n (n − 1) / 2` doubles of memory (none for single linkage on points).
+//!
+//! One deliberate difference: when a distance is NaN or infinite (the data
+//! overflow `f64`), scipy raises and scikit-learn's own single linkage
+//! returns a malformed tree; here both are an error.
+
+mod dendrogram;
+mod lance_williams;
+mod mst;
+mod nn_chain;
+mod pdist;
+mod union_find;
 
 use ndarray::ArrayView2;
 
+use self::dendrogram::{dendrogram, Merge, PairOrder};
+use self::lance_williams::Method;
+use self::pdist::{Condensed, Rows};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
 use crate::params::{Linkage, Metric};
 use crate::tree::Tree;
 
 /// The full tree of `points` (or of the square distance matrix when
-/// `metric` is precomputed).
+/// `metric` is precomputed), bit for bit as scikit-learn 1.9.1 with scipy
+/// 1.17 builds it.
+///
+/// # Errors
+/// - [`AggloError::CosineZeroVector`] for cosine with an all-zero point;
+/// - [`AggloError::PrecomputedNotSquare`] for a non-square matrix;
+/// - [`AggloError::WardMetric`] for Ward with a metric other than euclidean;
+/// - [`AggloError::NotSupported`] when a distance is NaN or infinite, or the
+///   distance matrix is too large to allocate.
 pub(crate) fn linkage(
-    _points: ArrayView2<'_, f64>,
+    points: ArrayView2<'_, f64>,
     linkage: Linkage,
-    _metric: Metric,
+    metric: Metric,
     _precision: Precision,
 ) -> Result<Tree> {
-    Err(AggloError::NotSupported(format!(
-        "linkage '{linkage}' without connectivity"
-    )))
+    let n = points.nrows();
+    if metric == Metric::Precomputed && points.ncols() != n {
+        return Err(AggloError::PrecomputedNotSquare {
+            rows: n,
+            cols: points.ncols(),
+        });
+    }
+    if metric == Metric::Cosine {
+        if let Some(point) = first_zero_point(points) {
+            return Err(AggloError::CosineZeroVector { point });
+        }
+    }
+    let method = match linkage {
+        Linkage::Ward if !metric.is_euclidean() => return Err(AggloError::WardMetric(metric)),
+        Linkage::Ward => Method::Ward,
+        Linkage::Complete => Method::Complete,
+        Linkage::Average => Method::Average,
+        Linkage::Single => return single(points, metric),
+    };
+    let matrix = condensed(points, metric)?;
+    let merges = nn_chain::nn_chain(matrix, method).map_err(|e| {
+        non_finite(format!(
+            "a linkage distance from cluster {} that is not finite",
+            e.x
+        ))
+    })?;
+    check_merges(&merges)?;
+    Ok(dendrogram(n, merges, PairOrder::Ascending))
+}
+
+/// Single linkage: scikit-learn's own MST over the points for the metrics
+/// its `DistanceMetric` knows (pairs kept as found), scipy's otherwise
+/// (pairs sorted by `label`).
+fn single(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Tree> {
+    let n = points.nrows();
+    let (merges, order) = match metric {
+        Metric::Euclidean | Metric::L2 => {
+            let rows = Rows::new(points);
+            let kernel = |i: usize, j: usize| pdist::euclidean(rows.row(i), rows.row(j));
+            (mst::prim(n, kernel), PairOrder::AsFound)
+        }
+        Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
+            let rows = Rows::new(points);
+            let kernel = |i: usize, j: usize| pdist::cityblock(rows.row(i), rows.row(j));
+            (mst::prim(n, kernel), PairOrder::AsFound)
+        }
+        Metric::Cosine | Metric::Precomputed => {
+            let matrix = condensed(points, metric)?;
+            (mst::prim(n, |i, j| matrix.get(i, j)), PairOrder::Ascending)
+        }
+    };
+    let merges = merges.map_err(|e| {
+        non_finite(format!(
+            "a distance between points {} and {} of {}",
+            e.i, e.j, e.value
+        ))
+    })?;
+    Ok(dendrogram(n, merges, order))
+}
+
+/// scipy's condensed matrix for `metric`, refused when any entry is NaN or
+/// infinite (scipy's "The condensed distance matrix must contain only
+/// finite values").
+fn condensed(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Condensed> {
+    let matrix = match metric {
+        Metric::Euclidean | Metric::L2 => pdist::euclidean_rows(&Rows::new(points))?,
+        Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
+            pdist::cityblock_rows(&Rows::new(points))?
+        }
+        Metric::Cosine => pdist::cosine_rows(&Rows::new(points))?,
+        Metric::Precomputed => pdist::upper_triangle(points)?,
+    };
+    if let Some((i, j, value)) = matrix.first_non_finite() {
+        return Err(non_finite(format!(
+            "a distance between points {i} and {j} of {value}"
+        )));
+    }
+    Ok(matrix)
+}
+
+/// Refuses merge distances that became NaN or infinite (the Lance–Williams
+/// updates overflowed).
+fn check_merges(merges: &[Merge]) -> Result<()> {
+    match merges.iter().find(|m| !m.distance.is_finite()) {
+        Some(m) => Err(non_finite(format!(
+            "a linkage distance of {} between clusters {} and {}",
+            m.distance, m.a, m.b
+        ))),
+        None => Ok(()),
+    }
+}
+
+#[cold]
+fn non_finite(what: String) -> AggloError {
+    AggloError::NotSupported(format!("{what} (the data overflow f64)"))
+}
+
+/// The first point whose coordinates are all zero (`-0.0` included), as
+/// scikit-learn's `np.any(~np.any(X, axis=1))` finds them.
+fn first_zero_point(points: ArrayView2<'_, f64>) -> Option<usize> {
+    points
+        .rows()
+        .into_iter()
+        .position(|row| row.iter().all(|&v| v == 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn fit(points: ndarray::Array2<f64>, linkage: Linkage, metric: Metric) -> Result<Tree> {
+        super::linkage(points.view(), linkage, metric, Precision::F64)
+    }
+
+    #[test]
+    fn cosine_zero_point_is_named() {
+        let x = array![[1.0, 0.0], [0.0, -0.0], [0.0, 0.0]];
+        for linkage in [Linkage::Single, Linkage::Average, Linkage::Complete] {
+            assert_eq!(
+                fit(x.clone(), linkage, Metric::Cosine),
+                Err(AggloError::CosineZeroVector { point: 1 })
+            );
+        }
+    }
+
+    #[test]
+    fn ward_needs_euclidean() {
+        let x = array![[1.0], [2.0]];
+        assert_eq!(
+            fit(x, Linkage::Ward, Metric::Manhattan),
+            Err(AggloError::WardMetric(Metric::Manhattan))
+        );
+    }
+
+    #[test]
+    fn precomputed_must_be_square() {
+        let x = array![[0.0, 1.0, 2.0], [1.0, 0.0, 3.0]];
+        assert_eq!(
+            fit(x, Linkage::Average, Metric::Precomputed),
+            Err(AggloError::PrecomputedNotSquare { rows: 2, cols: 3 })
+        );
+    }
+
+    #[test]
+    fn single_linkage_pair_order_depends_on_the_path() {
+        // Prim from 0 reaches 2 first, then 1: the second merge is found as
+        // (2, 1) and kept so on points, sorted through scipy.
+        let x = array![[0.0], [5.0], [1.0]];
+        let tree = fit(x.clone(), Linkage::Single, Metric::Euclidean).unwrap();
+        assert_eq!(tree.children, vec![[0, 2], [3, 1]]);
+        let p = array![[0.0, 5.0, 1.0], [5.0, 0.0, 4.0], [1.0, 4.0, 0.0]];
+        let tree = fit(p, Linkage::Single, Metric::Precomputed).unwrap();
+        assert_eq!(tree.children, vec![[0, 2], [1, 3]]);
+        assert_eq!(tree.distances, vec![1.0, 4.0]);
+    }
+
+    #[test]
+    fn overflowing_data_is_an_error_not_a_panic() {
+        let x = array![[1e200], [-1e200], [0.0]];
+        for linkage in [Linkage::Ward, Linkage::Single, Linkage::Average] {
+            assert!(matches!(
+                fit(x.clone(), linkage, Metric::Euclidean),
+                Err(AggloError::NotSupported(_))
+            ));
+        }
+        // Distances are finite but Ward's squares overflow.
+        let x = array![[1e154], [-1e154], [0.0], [3e153]];
+        assert!(matches!(
+            fit(x, Linkage::Ward, Metric::Euclidean),
+            Err(AggloError::NotSupported(_))
+        ));
+    }
+
+    #[test]
+    fn tiny_inputs_give_empty_trees() {
+        for n in 0..2 {
+            let x = ndarray::Array2::<f64>::ones((n, 2));
+            let tree = fit(x, Linkage::Average, Metric::Euclidean).unwrap();
+            assert_eq!(tree.n_leaves, n);
+            assert!(tree.children.is_empty());
+        }
+    }
 }
