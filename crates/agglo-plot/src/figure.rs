@@ -400,10 +400,10 @@ impl Scene {
                 canvas.fill_rect_aa(x0, y0, x1, y1, BLACK);
             }
             if let Some(title) = &panel.title {
+                let rasterizer = text::GlyphRasterizer::new(&title.layout);
                 for glyph in &title.layout.glyphs {
-                    let (ox, oy) =
-                        text::glyph_origin(glyph, title.x, title.y_up, self.height as f64);
-                    text::rasterize_glyph(&title.layout, glyph, ox, oy, |x, y, cover| {
+                    let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up);
+                    rasterizer.rasterize(glyph, ox, oy, self.height as f64, |x, y, cover| {
                         canvas.blend(x, y, BLACK, cover);
                     });
                 }

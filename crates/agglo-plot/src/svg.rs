@@ -2,13 +2,15 @@
 //!
 //! The document is `width_in` x `height_in` inches (in `pt`, as matplotlib's
 //! SVG backend sizes it) with a `viewBox` in canvas pixels, so coordinates
-//! match the PNG. Image cells are `<rect>`s with `shape-rendering="crispEdges"`,
+//! match the PNG. Image cells are `<rect>`s on whole pixels — exactly the
+//! pixels that show the cell in the PNG — with `shape-rendering="crispEdges"`,
 //! axes frames are filled rectangles, and titles are glyph outlines
 //! (`<path>`), so nothing depends on fonts installed where it is viewed.
 
 use std::fmt::Write;
 
 use crate::figure::Scene;
+use crate::image::pixel_map;
 use crate::text::{self, PathSegment};
 
 /// Formats a coordinate with at most 4 decimals and no trailing zeros.
@@ -43,6 +45,19 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// For each of `n` cells, the screen pixels `[first, last + 1)` that show it,
+/// from the nearest-neighbour map `cells` starting at pixel `start`.
+fn spans(start: i64, cells: &[usize], n: usize) -> Vec<Option<(i64, i64)>> {
+    let mut out: Vec<Option<(i64, i64)>> = vec![None; n];
+    for (k, &cell) in cells.iter().enumerate() {
+        let p = start + k as i64;
+        let span = out[cell].get_or_insert((p, p + 1));
+        span.0 = span.0.min(p);
+        span.1 = span.1.max(p + 1);
+    }
+    out
+}
+
 pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
     let (w, h) = (scene.width as f64, scene.height as f64);
     let mut svg = String::new();
@@ -66,34 +81,24 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         num(h)
     );
     for (i, panel) in scene.panels.iter().enumerate() {
-        let ax = panel.ax;
-        let (top, left) = (h - ax.y1, ax.x0);
         let (rows, cols) = panel.colors.dim();
-        let (cw, ch) = (ax.width() / cols as f64, ax.height() / rows as f64);
+        let map = pixel_map(panel.ax, rows, cols, scene.width, scene.height);
+        // Each cell covers the whole screen pixels that show it in the PNG.
+        let col_spans = spans(map.x_start, &map.cols, cols);
+        let row_spans = spans(map.y_start, &map.rows, rows);
         let _ = writeln!(svg, r##" <g id="axes_{}">"##, i + 1);
-        let _ = writeln!(
-            svg,
-            r##"  <clipPath id="clip_{}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>"##,
-            i + 1,
-            num(left),
-            num(top),
-            num(ax.width()),
-            num(ax.height())
-        );
-        let _ = writeln!(
-            svg,
-            r##"  <g clip-path="url(#clip_{})" shape-rendering="crispEdges">"##,
-            i + 1
-        );
+        let _ = writeln!(svg, r##"  <g shape-rendering="crispEdges">"##);
         for ((r, c), color) in panel.colors.indexed_iter() {
-            if let Some(color) = color {
+            if let (Some(color), Some((y0, y1)), Some((x0, x1))) =
+                (color, row_spans[r], col_spans[c])
+            {
                 let _ = writeln!(
                     svg,
                     r##"   <rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"##,
-                    num(left + c as f64 * cw),
-                    num(top + r as f64 * ch),
-                    num(cw),
-                    num(ch),
+                    x0,
+                    y0,
+                    x1 - x0,
+                    y1 - y0,
                     hex(*color)
                 );
             }
@@ -115,8 +120,8 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         if let Some(title) = &panel.title {
             let mut d = String::new();
             for glyph in &title.layout.glyphs {
-                let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up, h);
-                for seg in text::glyph_outline(&title.layout, glyph, ox, oy) {
+                let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up);
+                for seg in text::glyph_outline(&title.layout, glyph, ox, h - oy) {
                     match seg {
                         PathSegment::MoveTo(x, y) => {
                             let _ = write!(d, "M{} {}", num(x), num(y));

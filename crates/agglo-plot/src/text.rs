@@ -6,13 +6,20 @@
 //! 100 dpi: 16.67 → 17 px/em). Glyph advances are hinted, i.e. rounded to
 //! whole pixels, kerning pairs from the `kern` table are added unrounded
 //! (26.6 fixed point, scaled at the requested rather than the rounded size), and each glyph is rendered at its pen position rounded
-//! to 1/64 px. This module repeats that arithmetic; the glyph shapes come
-//! unhinted from `ab_glyph`, so edges can differ slightly from FreeType's
-//! hinted rendering.
+//! to 1/64 px. This module repeats that arithmetic (layout with `ab_glyph`),
+//! hints glyphs with `skrifa`'s emulation of FreeType's TrueType interpreter,
+//! flattens curves as FreeType's smooth rasteriser does, and computes exact
+//! area coverage with `ab_glyph_rasterizer`. SVG output uses the unhinted
+//! outlines.
 
 use std::sync::OnceLock;
 
-use ab_glyph::{point, Font, FontRef, GlyphId, OutlineCurve, PxScale};
+use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::outline::{
+    DrawSettings, Engine, HintingInstance, HintingOptions, OutlinePen, SmoothMode, Target,
+};
+use skrifa::MetadataProvider;
 
 use crate::PlotError;
 
@@ -132,53 +139,232 @@ fn head_flags(data: &[u8]) -> Option<u16> {
     })
 }
 
-/// Where glyph `glyph` of `layout` lands when the string starts at `x`
-/// (pixels from the left) with its baseline at `y_up` (pixels from the
-/// bottom) on a canvas `canvas_height` pixels high: the origin in pixels
-/// from the top left, rounded to 1/64 px as matplotlib's
+/// Where glyph `glyph` lands when the string starts at `x` (pixels from the
+/// left) with its baseline at `y_up` (pixels from the bottom): the origin,
+/// still measured from the bottom, rounded to 1/64 px as matplotlib's
 /// `round(0x40 * ...)` (ties to even) does.
-pub(crate) fn glyph_origin(
-    glyph: &PlacedGlyph,
-    x: f64,
-    y_up: f64,
-    canvas_height: f64,
-) -> (f64, f64) {
+pub(crate) fn glyph_origin(glyph: &PlacedGlyph, x: f64, y_up: f64) -> (f64, f64) {
     let ox = (64.0 * (x + glyph.x26 as f64 / 64.0)).round_ties_even() / 64.0;
     let oy = (64.0 * y_up).round_ties_even() / 64.0;
-    (ox, canvas_height - oy)
+    (ox, oy)
 }
 
-/// Rasterises one glyph with its origin at `(ox, oy)` (pixels, y down),
-/// calling `plot(x, y, coverage)` with 8-bit coverage as FreeType's smooth
-/// rasteriser reports it (`floor(area * 256)`, capped at 255).
-pub(crate) fn rasterize_glyph(
-    layout: &TextLayout,
-    glyph: &PlacedGlyph,
-    ox: f64,
-    oy: f64,
-    mut plot: impl FnMut(i64, i64, u8),
-) {
-    let font = font();
-    let scale = px_scale(layout);
-    let positioned = glyph
-        .id
-        .with_scale_and_position(scale, point(ox as f32, oy as f32));
-    if let Some(outlined) = font.outline_glyph(positioned) {
-        let bounds = outlined.px_bounds();
-        let (left, top) = (bounds.min.x as i64, bounds.min.y as i64);
-        outlined.draw(|x, y, coverage| {
+/// Rasterises glyphs as matplotlib's FreeType does: the TrueType bytecode
+/// hints (FreeType's v40 interpreter, emulated by `skrifa`) at the rounded
+/// ppem, the hinted outline moved to the pen position, quadratic curves split
+/// into `2^k` equal steps until the chord deviation is at most 1/4 px (points
+/// floored to 1/256 px), and exact area coverage (`ab_glyph_rasterizer`).
+pub(crate) struct GlyphRasterizer {
+    hinter: Option<HintingInstance>,
+    ppem: f32,
+}
+
+impl GlyphRasterizer {
+    /// A rasteriser for glyphs of `layout`'s size.
+    pub(crate) fn new(layout: &TextLayout) -> GlyphRasterizer {
+        let ppem = layout.ppem as f32;
+        let options = HintingOptions {
+            engine: Engine::Interpreter,
+            target: Target::Smooth {
+                mode: SmoothMode::Normal,
+                symmetric_rendering: true,
+                preserve_linear_metrics: false,
+            },
+        };
+        let outlines = skrifa_font().outline_glyphs();
+        let hinter =
+            HintingInstance::new(&outlines, Size::new(ppem), LocationRef::default(), options).ok();
+        GlyphRasterizer { hinter, ppem }
+    }
+
+    /// Rasterises `glyph` with its origin at `(ox, oy)` (pixels from the left
+    /// and from the bottom, multiples of 1/64) on a canvas `canvas_height`
+    /// pixels high, calling `plot(x, y, coverage)` (y from the top) with
+    /// 8-bit coverage `floor(area * 256)`, capped at 255.
+    pub(crate) fn rasterize(
+        &self,
+        glyph: &PlacedGlyph,
+        ox: f64,
+        oy: f64,
+        canvas_height: f64,
+        mut plot: impl FnMut(i64, i64, u8),
+    ) {
+        let outlines = skrifa_font().outline_glyphs();
+        let Some(outline) = outlines.get(skrifa::GlyphId::new(u32::from(glyph.id.0))) else {
+            return;
+        };
+        let origin = ((ox * 256.0).round() as i64, (oy * 256.0).round() as i64);
+        let mut pen = FlatteningPen::new(origin);
+        let hinted = self.hinter.as_ref().is_some_and(|hinter| {
+            outline
+                .draw(DrawSettings::hinted(hinter, false), &mut pen)
+                .is_ok()
+        });
+        if !hinted {
+            pen = FlatteningPen::new(origin);
+            let unhinted = DrawSettings::unhinted(Size::new(self.ppem), LocationRef::default());
+            if outline.draw(unhinted, &mut pen).is_err() {
+                return;
+            }
+        }
+        pen.close();
+        let lines = pen.lines;
+        if lines.is_empty() {
+            return;
+        }
+        // Bitmap box in whole pixels (y up).
+        let (mut x0, mut y0, mut x1, mut y1) = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
+        for &[ax, ay, bx, by] in &lines {
+            x0 = x0.min(ax).min(bx);
+            x1 = x1.max(ax).max(bx);
+            y0 = y0.min(ay).min(by);
+            y1 = y1.max(ay).max(by);
+        }
+        let (left, right) = (x0.div_euclid(256), (x1 + 255).div_euclid(256));
+        let (bottom, top) = (y0.div_euclid(256), (y1 + 255).div_euclid(256));
+        let (w, h) = ((right - left) as usize, (top - bottom) as usize);
+        if w == 0 || h == 0 || w > 4096 || h > 4096 {
+            return;
+        }
+        let to_point = |x: i64, y: i64| {
+            ab_glyph_rasterizer::point(
+                (x - left * 256) as f32 / 256.0,
+                (top * 256 - y) as f32 / 256.0,
+            )
+        };
+        let mut raster = ab_glyph_rasterizer::Rasterizer::new(w, h);
+        for &[ax, ay, bx, by] in &lines {
+            raster.draw_line(to_point(ax, ay), to_point(bx, by));
+        }
+        // A pixel row [Y, Y + 1) from the bottom is canvas row height - Y - 1.
+        let first_row = canvas_height as i64 - top;
+        raster.for_each_pixel_2d(|x, y, coverage| {
             let cover = (f64::from(coverage) * 256.0).floor().clamp(0.0, 255.0) as u8;
             if cover > 0 {
-                plot(left + i64::from(x), top + i64::from(y), cover);
+                plot(left + i64::from(x), first_row + i64::from(y), cover);
             }
         });
     }
 }
 
-fn px_scale(layout: &TextLayout) -> PxScale {
-    let font = font();
-    let per_unit = layout.scale as f32;
-    PxScale::from(per_unit * font.height_unscaled())
+/// The embedded font for `skrifa` (hinting).
+fn skrifa_font() -> &'static skrifa::FontRef<'static> {
+    static FONT: OnceLock<skrifa::FontRef<'static>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        // The bytes are a fixed, valid TrueType file shipped with the crate.
+        skrifa::FontRef::new(dejavu::sans::regular()).expect("embedded DejaVu Sans parses")
+    })
+}
+
+/// Collects a glyph outline as straight lines in 1/256 px (y up), moved by
+/// the origin, flattening curves the way FreeType's smooth rasteriser does.
+struct FlatteningPen {
+    origin: (i64, i64),
+    start: (i64, i64),
+    current: (i64, i64),
+    open: bool,
+    lines: Vec<[i64; 4]>,
+}
+
+impl FlatteningPen {
+    fn new(origin: (i64, i64)) -> FlatteningPen {
+        FlatteningPen {
+            origin,
+            start: (0, 0),
+            current: (0, 0),
+            open: false,
+            lines: Vec::new(),
+        }
+    }
+
+    fn point(&self, x: f32, y: f32) -> (i64, i64) {
+        let scaled = |v: f32| (f64::from(v) * 256.0).round() as i64;
+        (self.origin.0 + scaled(x), self.origin.1 + scaled(y))
+    }
+
+    fn line(&mut self, to: (i64, i64)) {
+        if to != self.current {
+            self.lines
+                .push([self.current.0, self.current.1, to.0, to.1]);
+        }
+        self.current = to;
+    }
+
+    /// Number of equal parameter steps for a curve: `2^k`, `k` the number of
+    /// quarterings that bring `deviation` (1/256 px) to at most 1/4 px.
+    fn steps(mut deviation: i64) -> u32 {
+        let mut k = 0;
+        while deviation > 64 && k < 16 {
+            deviation >>= 2;
+            k += 1;
+        }
+        1 << k
+    }
+}
+
+impl OutlinePen for FlatteningPen {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.close();
+        let p = self.point(x, y);
+        self.start = p;
+        self.current = p;
+        self.open = true;
+    }
+
+    fn line_to(&mut self, x: f32, y: f32) {
+        let p = self.point(x, y);
+        self.line(p);
+    }
+
+    fn quad_to(&mut self, cx: f32, cy: f32, x: f32, y: f32) {
+        let (p0, p1, p2) = (self.current, self.point(cx, cy), self.point(x, y));
+        let (ax, ay) = (p0.0 + p2.0 - 2 * p1.0, p0.1 + p2.1 - 2 * p1.1);
+        let (bx, by) = (p1.0 - p0.0, p1.1 - p0.1);
+        let n = Self::steps(ax.abs().max(ay.abs()));
+        for i in 1..n {
+            let t = f64::from(i) / f64::from(n);
+            let px = p0.0 as f64 + 2.0 * bx as f64 * t + ax as f64 * t * t;
+            let py = p0.1 as f64 + 2.0 * by as f64 * t + ay as f64 * t * t;
+            self.line((px.floor() as i64, py.floor() as i64));
+        }
+        self.line(p2);
+    }
+
+    fn curve_to(&mut self, c1x: f32, c1y: f32, c2x: f32, c2y: f32, x: f32, y: f32) {
+        // TrueType outlines have no cubic curves; other fonts get equal steps.
+        let (p0, p1, p2, p3) = (
+            self.current,
+            self.point(c1x, c1y),
+            self.point(c2x, c2y),
+            self.point(x, y),
+        );
+        let dev = |a: i64, b: i64, c: i64, d: i64| (a - 2 * b + c).abs().max((b - 2 * c + d).abs());
+        let n = Self::steps(dev(p0.0, p1.0, p2.0, p3.0).max(dev(p0.1, p1.1, p2.1, p3.1)));
+        for i in 1..n {
+            let t = f64::from(i) / f64::from(n);
+            let mt = 1.0 - t;
+            let bez = |a: i64, b: i64, c: i64, d: i64| {
+                mt * mt * mt * a as f64
+                    + 3.0 * mt * mt * t * b as f64
+                    + 3.0 * mt * t * t * c as f64
+                    + t * t * t * d as f64
+            };
+            let p = (
+                bez(p0.0, p1.0, p2.0, p3.0).floor() as i64,
+                bez(p0.1, p1.1, p2.1, p3.1).floor() as i64,
+            );
+            self.line(p);
+        }
+        self.line(p3);
+    }
+
+    fn close(&mut self) {
+        if self.open {
+            let start = self.start;
+            self.line(start);
+            self.open = false;
+        }
+    }
 }
 
 /// One step of a glyph outline, in pixels (y down).

@@ -197,31 +197,44 @@ fn every_pixel_outside_the_titles_matches_matplotlib() {
 }
 
 #[test]
-fn titles_are_close_to_matplotlib() {
-    // FreeType hints glyphs and this crate does not, so edges differ; the
-    // text must still sit in the same place with the same weight.
+fn titles_are_nearly_identical_to_matplotlib() {
+    // Glyphs are hinted, flattened and rasterised the way matplotlib's
+    // FreeType does; what remains are rounding differences of a few levels
+    // on some edge pixels (311 pixels, at most 4 of 255, when written).
     let rgba = rendered();
     let (_, _, reference) = reference_png();
+    let (mut differing, mut total) = (0usize, 0usize);
     for t in title_regions(&reference_json()) {
-        let (mut diff, mut n, mut ink_got, mut ink_ref) = (0u64, 0u64, 0u64, 0u64);
+        let (mut diff, mut ink_got, mut ink_ref) = (0u64, 0u64, 0u64);
         for y in t[1]..t[3] {
             for x in t[0]..t[2] {
                 let (a, b) = (px(&rgba, x, y), px(&reference, x, y));
-                diff += u64::from(a[0].abs_diff(b[0]));
+                let d = a
+                    .iter()
+                    .zip(&b)
+                    .map(|(p, q)| p.abs_diff(*q))
+                    .max()
+                    .unwrap_or(0);
+                assert!(d <= 8, "pixel ({x}, {y}): {a:?} vs matplotlib {b:?}");
+                differing += usize::from(d > 0);
+                total += 1;
+                diff += u64::from(d);
                 ink_got += u64::from(255 - a[0]);
                 ink_ref += u64::from(255 - b[0]);
-                n += 1;
             }
         }
-        let mean = diff as f64 / n as f64;
         let ink_ratio = ink_got as f64 / ink_ref as f64;
         assert!(
-            mean < 10.0,
-            "title region {t:?}: mean abs difference {mean}"
-        );
-        assert!(
-            (0.85..1.15).contains(&ink_ratio),
+            (0.99..1.01).contains(&ink_ratio),
             "title region {t:?}: ink ratio {ink_ratio}"
         );
+        assert!(
+            diff as f64 / ((t[2] - t[0]) * (t[3] - t[1])) as f64 <= 0.2,
+            "title region {t:?}: {diff}"
+        );
     }
+    assert!(
+        differing * 100 <= total * 5,
+        "{differing} of {total} title pixels differ"
+    );
 }
