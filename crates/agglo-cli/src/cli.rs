@@ -24,10 +24,44 @@ pub enum Command {
     Digits(DigitsArgs),
     /// Fit a model to a NumPy array and write labels, tree and pooled data.
     #[command(after_help = "Examples:\n  \
-        agglo fit images.npy --grid 8,8 --n-clusters 32 --out result\n  \
+        agglo fit images.npy --grid 8,8 --n-clusters 32 --out result --figure result.png\n  \
+        agglo fit series.nii.gz --mask brain.nii.gz --n-clusters 500 --out parcels\n  \
         agglo fit X.npy --connectivity graph.npz --linkage ward --distance-threshold 20 --out result\n  \
         agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels")]
     Fit(Box<FitArgs>),
+    /// Pool new data onto the clusters of a fitted model (features axis).
+    #[command(after_help = "Examples:\n  \
+        agglo transform new_images.npy --model result --out reduced.npy\n  \
+        agglo transform new_series.nii.gz --model parcels --out timeseries.csv")]
+    Transform(ApplyArgs),
+    /// Map reduced data back to the features of a fitted model.
+    #[command(
+        name = "inverse-transform",
+        after_help = "Examples:\n  \
+        agglo inverse-transform reduced.npy --model result --out restored.npy\n  \
+        agglo inverse-transform timeseries.npy --model parcels --out restored.nii.gz"
+    )]
+    InverseTransform(ApplyArgs),
+}
+
+/// Flags of `agglo transform` and `agglo inverse-transform`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The data: .npy, .npz (see --key), .csv or NIfTI (.nii, .nii.gz).
+    pub input: PathBuf,
+    /// The folder `agglo fit` wrote.
+    #[arg(long, value_name = "DIR")]
+    pub model: PathBuf,
+    /// The file to write: .npy, .csv, or for inverse-transform of a NIfTI
+    /// model .nii/.nii.gz.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The array to use from an .npz archive (default: its only array).
+    #[arg(long, value_name = "NAME")]
+    pub key: Option<String>,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Flags of `agglo digits`.
@@ -59,7 +93,9 @@ pub enum Axis {
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// The data: a .npy array of shape (n_samples, n_features) or
-    /// (n_samples, *grid), of any real numeric dtype.
+    /// (n_samples, *grid) of any real numeric dtype, an .npz archive (see
+    /// --key), a CSV table, or a NIfTI image (.nii, .nii.gz): a 4-D series
+    /// (x, y, z, t) is t samples over its voxels, a 3-D image one sample.
     pub input: PathBuf,
     /// Folder to write the results into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -71,8 +107,8 @@ pub struct FitArgs {
     /// row-major order.
     #[arg(long, value_name = "H,W[,D]", value_delimiter = ',', num_args = 1..)]
     pub grid: Option<Vec<usize>>,
-    /// Boolean (or 0/1) .npy array of the grid's shape: only points inside
-    /// it are clustered, in row-major order.
+    /// Boolean (or 0/1) .npy array, or a NIfTI mask, of the grid's shape:
+    /// only points inside it are clustered, in row-major order.
     #[arg(long, value_name = "MASK.npy")]
     pub mask: Option<PathBuf>,
     /// Connectivity graph: a scipy.sparse save_npz file (csr, csc, coo) or
@@ -101,4 +137,14 @@ pub struct FitArgs {
     /// Also write the merge distances (distances.npy).
     #[arg(long)]
     pub compute_distances: bool,
+    /// The array to use from an .npz archive (default: its only array).
+    #[arg(long, value_name = "NAME")]
+    pub key: Option<String>,
+    /// Draw a figure (.png or .svg): for a 2-D grid a few samples, the same
+    /// agglomerated and the label map; for a 3-D grid the labels in slices.
+    #[arg(long, value_name = "FILE")]
+    pub figure: Option<PathBuf>,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -1,22 +1,25 @@
-//! `agglo fit`: cluster the features or samples of a NumPy array.
+//! `agglo fit`: cluster the features or samples of an array or image.
 
-use std::path::Path;
 use std::time::Instant;
 
 use agglo::{
-    grid_to_graph, AgglomerativeClustering, ComputeFullTree, Connectivity, Element,
+    grid_to_graph, Agglomeration, AgglomerativeClustering, ComputeFullTree, Connectivity, Element,
     FeatureAgglomeration, Linkage, Metric, Pooling,
 };
 use anyhow::Result;
-use ndarray::{Array2, ArrayD, ArrayView2, Axis as NdAxis};
+use ndarray::{Array1, Array2, ArrayD, ArrayView2, IxDyn};
 use ndarray_npy::WritableElement;
 
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
-use crate::input::{read_connectivity, read_mask};
+use crate::figure;
+use crate::input::{read_connectivity, read_data, read_mask, Loaded, Mask};
+use crate::layout::Layout;
 use crate::model_file::{self, ConnectivityInfo, MaskInfo, ModelFile};
-use crate::npy::{read_file, read_numeric, NumericArray};
-use crate::output::{Staging, FIT_OUTPUTS};
+use crate::nifti_io::write_nifti_i32;
+use crate::npy::NumericArray;
+use crate::output::{write_file_atomically, Staging, FIT_OUTPUTS};
+use crate::progress::Progress;
 
 /// The estimator settings, validated from the flags.
 struct Settings {
@@ -55,12 +58,16 @@ impl Settings {
     }
 }
 
-/// The data laid out for fitting: 2-D, masked, with its connectivity.
-struct Prepared {
+/// Everything decided before fitting.
+struct Plan {
+    loaded_shape: Vec<usize>,
+    dtype: String,
+    nifti: Option<nifti::NiftiHeader>,
+    layout: Layout,
+    mask: Option<Mask>,
     x: NumericArray,
     connectivity: Option<Connectivity>,
     info: ConnectivityInfo,
-    notes: Vec<String>,
 }
 
 /// Runs `agglo fit`.
@@ -70,63 +77,66 @@ struct Prepared {
 pub fn run(args: &FitArgs) -> Result<()> {
     let start = Instant::now();
     let settings = Settings::from_args(args)?;
+    let svg_figure = args.figure.as_deref().map(figure::is_svg).transpose()?;
     let staging = Staging::new(&args.out)?;
-    let name = args.input.display().to_string();
-    let (data, header) = read_numeric(&read_file(&args.input)?, &name)?;
-    if header.shape.len() < 2 {
-        return Err(bad_input(format!(
-            "{name}: expected an array of shape (n_samples, n_features) or (n_samples, *grid), got shape {:?}",
-            header.shape
-        )));
-    }
-    let prepared = prepare(args, data)?;
-    for note in &prepared.notes {
-        eprintln!("note: {note}");
-    }
-    match &prepared.x {
-        NumericArray::F64(x) => fit_and_write(
+    let progress = Progress::start(args.quiet);
+    progress.stage(&format!("reading {}", args.input.display()));
+    let loaded = read_data(&args.input, args.key.as_deref())?;
+    let plan = plan(args, loaded)?;
+    progress.stage("fitting");
+    let result = match &plan.x {
+        NumericArray::F64(x) => fit_and_stage(
             args,
             &settings,
             as_2d(x),
-            prepared.connectivity,
+            &plan,
             staging,
-            &header,
-            prepared.info,
-            start,
+            svg_figure,
+            &progress,
         ),
-        NumericArray::F32(x) => fit_and_write(
+        NumericArray::F32(x) => fit_and_stage(
             args,
             &settings,
             as_2d(x),
-            prepared.connectivity,
+            &plan,
             staging,
-            &header,
-            prepared.info,
-            start,
+            svg_figure,
+            &progress,
         ),
+    };
+    progress.finish();
+    let summary = result?;
+    if !args.quiet {
+        println!("{summary} in {:.3} s", start.elapsed().as_secs_f64());
     }
+    Ok(())
 }
 
 fn as_2d<A>(x: &ArrayD<A>) -> ArrayView2<'_, A> {
-    x.view()
-        .into_dimensionality()
-        .expect("prepared data is 2-D")
+    x.view().into_dimensionality().expect("laid out as 2-D")
 }
 
-/// Flattens `(n, *grid)` to `(n, features)`, applies the mask, and builds
-/// the connectivity.
-fn prepare(args: &FitArgs, data: NumericArray) -> Result<Prepared> {
-    let shape = data.shape().to_vec();
-    let n_samples = shape[0];
+/// Decides the grid, mask and connectivity, and lays the data out.
+fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
+    let name = args.input.display().to_string();
+    let shape = loaded.array.shape().to_vec();
+    if shape.len() < 2 {
+        return Err(bad_input(format!(
+            "{name}: expected an array of shape (n_samples, n_features) or (n_samples, *grid), got shape {shape:?}"
+        )));
+    }
     let trailing = shape[1..].to_vec();
-    let mut notes = Vec::new();
-
-    let mask = match &args.mask {
-        Some(path) => Some((path, read_mask(path)?)),
-        None => None,
-    };
-    // The grid: given, or carried by the input's shape (features axis), or
-    // the mask's shape.
+    let mask = args.mask.as_deref().map(read_mask).transpose()?;
+    if mask.is_some() && args.connectivity.is_some() {
+        return Err(bad_input(
+            "--mask goes with a grid, not with --connectivity",
+        ));
+    }
+    if loaded.nifti.is_some() && args.axis == Axis::Samples {
+        return Err(bad_input(format!(
+            "{name}: a NIfTI image is clustered along its voxels (--axis features)"
+        )));
+    }
     let grid = match (&args.grid, args.axis) {
         (Some(g), _) => {
             if g.is_empty() || g.contains(&0) {
@@ -142,86 +152,59 @@ fn prepare(args: &FitArgs, data: NumericArray) -> Result<Prepared> {
             Some(g.clone())
         }
         (None, Axis::Features) if trailing.len() >= 2 && args.connectivity.is_none() => {
-            notes.push(format!(
-                "using the grid {trailing:?} of the input's shape as connectivity"
-            ));
+            if loaded.nifti.is_none() && !args.quiet {
+                eprintln!("note: using the grid {trailing:?} of the input's shape as connectivity");
+            }
             Some(trailing.clone())
         }
-        (None, _) => mask.as_ref().map(|(_, m)| m.shape().to_vec()),
+        (None, _) => mask.as_ref().map(|m| m.inside.shape().to_vec()),
     };
-    if let (Some((path, m)), Some(g)) = (&mask, &grid) {
-        if m.shape() != g.as_slice() {
+    if let (Some(m), Some(g)) = (&mask, &grid) {
+        if m.inside.shape() != g.as_slice() {
             return Err(bad_input(format!(
                 "{}: mask shape {:?} does not match the grid {g:?}",
-                path.display(),
-                m.shape()
+                args.mask
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                m.inside.shape()
             )));
         }
     }
-    if mask.is_some() && args.connectivity.is_some() {
-        return Err(bad_input(
-            "--mask goes with a grid, not with --connectivity",
-        ));
-    }
-
-    let n_features: usize = trailing.iter().product();
-    let x2 = flatten(data, n_samples, n_features);
-    let n_points_raw = match args.axis {
-        Axis::Features => n_features,
-        Axis::Samples => n_samples,
+    let layout = Layout {
+        grid: grid.clone(),
+        mask: mask.as_ref().map(|m| m.inside.clone()),
     };
-    let axis_name = match args.axis {
-        Axis::Features => "features",
-        Axis::Samples => "samples",
+    let x = layout.to_matrix(loaded.array, args.axis)?;
+    let n_points = match args.axis {
+        Axis::Features => x.shape()[1],
+        Axis::Samples => x.shape()[0],
     };
-
-    let (x, connectivity, info) = if let Some(g) = grid {
-        let grid_size: usize = g
-            .iter()
-            .try_fold(1usize, |a, &d| a.checked_mul(d))
-            .ok_or_else(|| bad_input(format!("--grid {g:?} is too large")))?;
-        let inside: Option<Vec<usize>> = mask.as_ref().map(|(_, m)| {
-            m.iter()
-                .enumerate()
-                .filter(|(_, &b)| b)
-                .map(|(i, _)| i)
-                .collect()
-        });
-        let n_inside = inside.as_ref().map_or(grid_size, Vec::len);
-        let x = if n_points_raw == n_inside {
-            x2
-        } else if n_points_raw == grid_size {
-            match &inside {
-                Some(idx) => select(x2, args.axis, idx),
-                None => x2,
-            }
-        } else {
-            return Err(bad_input(format!(
-                "the input has {n_points_raw} {axis_name}, but the grid {g:?} has {grid_size} points{}",
-                if mask.is_some() { format!(" and the mask {n_inside} inside") } else { String::new() }
-            )));
-        };
-        let graph = grid_to_graph(&g, mask.as_ref().map(|(_, m)| m.view()))?;
+    let (connectivity, info) = if let Some(g) = &grid {
+        let graph = grid_to_graph(g, layout.mask.as_ref().map(|m| m.view()))?;
         let info = ConnectivityInfo {
             kind: "grid".into(),
-            grid: Some(g),
-            mask: mask.as_ref().map(|(path, m)| MaskInfo {
-                file: path.display().to_string(),
-                shape: m.shape().to_vec(),
-                n_inside,
+            grid: Some(g.clone()),
+            mask: mask.as_ref().map(|m| MaskInfo {
+                file: args
+                    .mask
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                shape: m.inside.shape().to_vec(),
+                n_inside: m.inside.iter().filter(|&&b| b).count(),
             }),
             file: None,
         };
-        (x, Some(graph), info)
+        (Some(graph), info)
     } else if let Some(path) = &args.connectivity {
-        let graph = read_connectivity(path, n_points_raw)?;
         let info = ConnectivityInfo {
             kind: "file".into(),
             grid: None,
             mask: None,
             file: Some(path.display().to_string()),
         };
-        (x2, Some(graph), info)
+        (Some(read_connectivity(path, n_points)?), info)
     } else {
         let info = ConnectivityInfo {
             kind: "none".into(),
@@ -229,55 +212,29 @@ fn prepare(args: &FitArgs, data: NumericArray) -> Result<Prepared> {
             mask: None,
             file: None,
         };
-        (x2, None, info)
+        (None, info)
     };
-    Ok(Prepared {
+    Ok(Plan {
+        loaded_shape: loaded.stored_shape,
+        dtype: loaded.dtype,
+        nifti: loaded.nifti,
+        layout,
+        mask,
         x,
         connectivity,
         info,
-        notes,
     })
 }
 
-/// Reshapes to (n_samples, n_features) in row-major order.
-fn flatten(data: NumericArray, n_samples: usize, n_features: usize) -> NumericArray {
-    fn go<A: Clone>(a: ArrayD<A>, n: usize, m: usize) -> ArrayD<A> {
-        let flat = a
-            .as_standard_layout()
-            .to_shape((n, m))
-            .expect("sizes agree")
-            .to_owned();
-        flat.into_dyn()
-    }
-    match data {
-        NumericArray::F64(a) => NumericArray::F64(go(a, n_samples, n_features)),
-        NumericArray::F32(a) => NumericArray::F32(go(a, n_samples, n_features)),
-    }
-}
-
-/// Keeps the columns (features axis) or rows (samples axis) in `idx`.
-fn select(data: NumericArray, axis: Axis, idx: &[usize]) -> NumericArray {
-    let ax = match axis {
-        Axis::Features => NdAxis(1),
-        Axis::Samples => NdAxis(0),
-    };
-    match data {
-        NumericArray::F64(a) => NumericArray::F64(a.select(ax, idx)),
-        NumericArray::F32(a) => NumericArray::F32(a.select(ax, idx)),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn fit_and_write<A: Element + WritableElement>(
+fn fit_and_stage<A: Element + WritableElement>(
     args: &FitArgs,
     settings: &Settings,
     x: ArrayView2<'_, A>,
-    connectivity: Option<Connectivity>,
+    plan: &Plan,
     mut staging: Staging,
-    header: &crate::npy::NpyHeader,
-    info: ConnectivityInfo,
-    start: Instant,
-) -> Result<()> {
+    svg_figure: Option<bool>,
+    progress: &Progress,
+) -> Result<String> {
     macro_rules! configure {
         ($est:expr) => {{
             let mut est = $est
@@ -291,7 +248,7 @@ fn fit_and_write<A: Element + WritableElement>(
             if let Some(t) = settings.distance_threshold {
                 est = est.distance_threshold(t);
             }
-            if let Some(c) = connectivity {
+            if let Some(c) = plan.connectivity.clone() {
                 est = est.connectivity(c);
             }
             est
@@ -301,6 +258,7 @@ fn fit_and_write<A: Element + WritableElement>(
         Axis::Features => {
             let fitted =
                 configure!(FeatureAgglomeration::new().pooling(settings.pooling)).fit(x)?;
+            progress.stage("pooling");
             let reduced = fitted.transform(x)?;
             let restored = fitted.inverse_transform(reduced.view())?;
             (fitted.model().clone(), Some((reduced, restored)))
@@ -310,8 +268,20 @@ fn fit_and_write<A: Element + WritableElement>(
     for warning in model.warnings() {
         eprintln!("warning: {warning}");
     }
+    progress.stage("writing");
+    let figure_bytes = match (svg_figure, &pooled) {
+        (Some(svg), Some((_, restored))) => {
+            Some(draw_figure(plan, x, restored, model.labels(), svg)?)
+        }
+        (Some(_), None) => {
+            return Err(bad_input(
+                "--figure draws the features of an image: use it with --axis features",
+            ))
+        }
+        _ => None,
+    };
 
-    let labels = ndarray::Array1::from_iter(model.labels().iter().map(|&l| l as i64));
+    let labels = Array1::from_iter(model.labels().iter().map(|&l| l as i64));
     staging.write_npy("labels.npy", &labels)?;
     let children = Array2::from_shape_fn((model.children().len(), 2), |(k, c)| {
         model.children()[k][c] as i64
@@ -324,22 +294,108 @@ fn fit_and_write<A: Element + WritableElement>(
         staging.write_npy("reduced.npy", reduced)?;
         staging.write_npy("restored.npy", restored)?;
     }
+    if let Some(mask) = &plan.layout.mask {
+        staging.write_npy("mask.npy", mask)?;
+    }
+    let reference = plan
+        .mask
+        .as_ref()
+        .and_then(|m| m.nifti.as_ref())
+        .or(plan.nifti.as_ref());
+    if let (Some(reference), Axis::Features) = (reference, args.axis) {
+        let image = label_image(plan, &model)?;
+        let path = staging.reserve("labels.nii.gz");
+        write_nifti_i32(&path, &image, reference)?;
+    }
     let mut outputs = staging.written().to_vec();
     outputs.push("model.json".into());
-    let model_file = ModelFile {
+    let model_file = describe(args, settings, plan, &model, x.dim(), outputs);
+    let mut json = serde_json::to_string_pretty(&model_file)?;
+    json.push('\n');
+    staging.write("model.json", json.as_bytes())?;
+    let written = staging.written().join(", ");
+    let out = staging.commit(FIT_OUTPUTS)?;
+    if let (Some(path), Some(bytes)) = (&args.figure, figure_bytes) {
+        write_file_atomically(path, &bytes)?;
+    }
+    let (n_points, what) = match args.axis {
+        Axis::Features => (x.ncols(), "features"),
+        Axis::Samples => (x.nrows(), "samples"),
+    };
+    Ok(format!(
+        "{}: {n_points} {what} → {} clusters ({} linkage, {} merges); wrote {written} to {}{}",
+        args.input.display(),
+        model.n_clusters(),
+        settings.linkage,
+        model.children().len(),
+        out.display(),
+        args.figure
+            .as_ref()
+            .map(|p| format!(" and the figure {}", p.display()))
+            .unwrap_or_default()
+    ))
+}
+
+/// The parcellation image: label + 1 at the voxels clustered, 0 elsewhere,
+/// on the mask's (or the image's) grid.
+fn label_image(plan: &Plan, model: &Agglomeration) -> Result<ArrayD<i32>> {
+    let grid = plan.layout.grid.clone().unwrap_or_default();
+    let size: usize = grid.iter().product();
+    let mut volume = vec![0i32; size];
+    let inside = plan.layout.inside().unwrap_or_else(|| (0..size).collect());
+    for (&voxel, &label) in inside.iter().zip(model.labels()) {
+        volume[voxel] = i32::try_from(label + 1)
+            .map_err(|_| bad_input("too many clusters for a NIfTI label image"))?;
+    }
+    Ok(ArrayD::from_shape_vec(IxDyn(&grid), volume).expect("grid-sized"))
+}
+
+fn draw_figure<A: Element>(
+    plan: &Plan,
+    x: ArrayView2<'_, A>,
+    restored: &Array2<f64>,
+    labels: &[usize],
+    svg: bool,
+) -> Result<Vec<u8>> {
+    let inside = plan.layout.inside();
+    match plan.layout.grid.as_deref() {
+        Some(&[h, w]) => {
+            let shown = x.nrows().min(4);
+            let originals = Array2::from_shape_fn((shown, x.ncols()), |(i, j)| x[[i, j]].to_f64());
+            figure::grid_2d(
+                (h, w),
+                originals.view(),
+                restored.view(),
+                labels,
+                inside.as_deref(),
+                svg,
+            )
+        }
+        Some(g) if g.len() == 3 => figure::grid_3d_labels(g, labels, inside.as_deref(), svg),
+        _ => Err(bad_input(
+            "--figure needs the features on a 2-D or 3-D grid (--grid, --mask or an image input)",
+        )),
+    }
+}
+
+fn describe(
+    args: &FitArgs,
+    settings: &Settings,
+    plan: &Plan,
+    model: &Agglomeration,
+    dim: (usize, usize),
+    outputs: Vec<String>,
+) -> ModelFile {
+    let (estimator, axis) = match args.axis {
+        Axis::Features => ("FeatureAgglomeration", "features"),
+        Axis::Samples => ("AgglomerativeClustering", "samples"),
+    };
+    ModelFile {
         format: "agglo-model".into(),
         format_version: 1,
         agglo_version: env!("CARGO_PKG_VERSION").into(),
-        estimator: match args.axis {
-            Axis::Features => "FeatureAgglomeration",
-            Axis::Samples => "AgglomerativeClustering",
-        }
-        .into(),
-        axis: match args.axis {
-            Axis::Features => "features",
-            Axis::Samples => "samples",
-        }
-        .into(),
+        estimator: estimator.into(),
+        axis: axis.into(),
         params: model_file::Params {
             n_clusters: settings.n_clusters,
             distance_threshold: settings.distance_threshold,
@@ -357,40 +413,13 @@ fn fit_and_write<A: Element + WritableElement>(
         },
         input: model_file::Input {
             file: args.input.display().to_string(),
-            shape: header.shape.clone(),
-            dtype: header.descr.clone(),
-            n_samples: x.nrows(),
-            n_features: x.ncols(),
+            shape: plan.loaded_shape.clone(),
+            dtype: plan.dtype.clone(),
+            n_samples: dim.0,
+            n_features: dim.1,
         },
-        connectivity: info,
+        connectivity: plan.info.clone(),
         outputs,
         warnings: model.warnings().iter().map(ToString::to_string).collect(),
-    };
-    let mut json = serde_json::to_string_pretty(&model_file)?;
-    json.push('\n');
-    staging.write("model.json", json.as_bytes())?;
-    let written = staging.written().join(", ");
-    let out = staging.commit(FIT_OUTPUTS)?;
-    println!(
-        "{}: {} {} → {} clusters ({} linkage, {} merges); wrote {written} to {} in {:.3} s",
-        args.input.display(),
-        match args.axis {
-            Axis::Features => x.ncols(),
-            Axis::Samples => x.nrows(),
-        },
-        match args.axis {
-            Axis::Features => "features",
-            Axis::Samples => "samples",
-        },
-        model.n_clusters(),
-        settings.linkage,
-        model.children().len(),
-        display_dir(&out),
-        start.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn display_dir(path: &Path) -> String {
-    path.display().to_string()
+    }
 }

@@ -5,16 +5,139 @@ use std::path::Path;
 use agglo::Connectivity;
 use anyhow::Result;
 use ndarray::ArrayD;
+use nifti::NiftiHeader;
 
 use crate::bad_input;
-use crate::npy::{read_file, read_numeric};
-use crate::npz::read_sparse_connectivity;
+use crate::csv_io::{is_csv, read_csv};
+use crate::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
+use crate::npy::{read_file, read_numeric, NumericArray};
+use crate::npz::{read_members, read_sparse_connectivity};
 
-/// Reads a mask: a boolean array, or numbers that are all 0 or 1.
+/// Data read from a file, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The values, samples along the first axis.
+    pub array: NumericArray,
+    /// The dtype as NumPy would name it (`<f8`, `<f4`, …); `csv` for text.
+    pub dtype: String,
+    /// The shape as stored in the file (for NIfTI, `(x, y, z[, t])`).
+    pub stored_shape: Vec<usize>,
+    /// The NIfTI header, for NIfTI input.
+    pub nifti: Option<NiftiHeader>,
+}
+
+/// Reads data from `.npy`, `.npz` (`key` names the array; default the only
+/// one), `.csv`/`.tsv`/`.txt` or NIfTI (`.nii`, `.nii.gz`).
 ///
 /// # Errors
-/// An unreadable file, or a value other than 0 and 1.
-pub fn read_mask(path: &Path) -> Result<ArrayD<bool>> {
+/// A missing or unreadable file, an unknown format, an `.npz` whose array
+/// is not named, any format error; all as bad input naming the file.
+pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
+    let name = path.display().to_string();
+    if is_nifti(path) {
+        let image = read_nifti(path)?;
+        let array = image.samples_first(&name)?;
+        return Ok(Loaded {
+            array: NumericArray::F64(array),
+            dtype: "nifti".into(),
+            stored_shape: image.data.shape().to_vec(),
+            nifti: Some(image.header),
+        });
+    }
+    let bytes = read_file(path)?;
+    if bytes.starts_with(b"\x93NUMPY") {
+        if key.is_some() {
+            return Err(bad_input(format!(
+                "{name}: --key applies to .npz archives, not to .npy files"
+            )));
+        }
+        let (array, header) = read_numeric(&bytes, &name)?;
+        return Ok(Loaded {
+            stored_shape: header.shape.clone(),
+            array,
+            dtype: header.descr,
+            nifti: None,
+        });
+    }
+    if bytes.starts_with(b"PK") {
+        let members = read_members(&bytes, &name)?;
+        let names: Vec<&String> = members.keys().collect();
+        let chosen = match key {
+            Some(k) => members.get(k).map(|b| (k.to_string(), b)).ok_or_else(|| {
+                bad_input(format!(
+                    "{name}: no array named '{k}' (the archive holds: {})",
+                    join(&names)
+                ))
+            })?,
+            None if members.len() == 1 => {
+                let (k, b) = members.iter().next().expect("one member");
+                (k.clone(), b)
+            }
+            None => {
+                return Err(bad_input(format!(
+                    "{name}: the archive holds {} arrays ({}); choose one with --key",
+                    members.len(),
+                    join(&names)
+                )))
+            }
+        };
+        let (array, header) = read_numeric(chosen.1, &format!("{name}:{}", chosen.0))?;
+        return Ok(Loaded {
+            stored_shape: header.shape.clone(),
+            array,
+            dtype: header.descr,
+            nifti: None,
+        });
+    }
+    if is_csv(path) {
+        if key.is_some() {
+            return Err(bad_input(format!(
+                "{name}: --key applies to .npz archives, not to CSV files"
+            )));
+        }
+        let (table, _) = read_csv(&bytes, path)?;
+        return Ok(Loaded {
+            stored_shape: table.shape().to_vec(),
+            array: NumericArray::F64(table.into_dyn()),
+            dtype: "csv".into(),
+            nifti: None,
+        });
+    }
+    Err(bad_input(format!(
+        "{name}: not a NumPy .npy file, an .npz archive, a CSV table or a NIfTI image (.nii, .nii.gz)"
+    )))
+}
+
+fn join(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A mask read from a file, and the NIfTI header when it was an image.
+#[derive(Debug, Clone)]
+pub struct Mask {
+    /// Inside (`true`) or outside, on the grid.
+    pub inside: ArrayD<bool>,
+    /// The header of a NIfTI mask (its affine is kept for label images).
+    pub nifti: Option<NiftiHeader>,
+}
+
+/// Reads a mask: a boolean `.npy`, numbers that are all 0 or 1, or a NIfTI
+/// image with zero outside.
+///
+/// # Errors
+/// An unreadable file, or values that do not make a mask.
+pub fn read_mask(path: &Path) -> Result<Mask> {
+    if is_nifti(path) {
+        let (inside, header) = read_nifti_mask(path)?;
+        return Ok(Mask {
+            inside,
+            nifti: Some(header),
+        });
+    }
     let name = path.display().to_string();
     let (array, _) = read_numeric(&read_file(path)?, &name)?;
     let values = array.to_f64();
@@ -23,7 +146,10 @@ pub fn read_mask(path: &Path) -> Result<ArrayD<bool>> {
             "{name}: a mask must hold booleans or 0/1, found the value {bad}"
         )));
     }
-    Ok(values.mapv(|v| v == 1.0))
+    Ok(Mask {
+        inside: values.mapv(|v| v == 1.0),
+        nifti: None,
+    })
 }
 
 /// Reads a connectivity graph over `n_points` points: a scipy.sparse

@@ -6,14 +6,20 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod apply;
 pub mod cli;
+pub mod csv_io;
 pub mod digits;
+pub mod figure;
 pub mod fit;
 pub mod input;
+pub mod layout;
 pub mod model_file;
+pub mod nifti_io;
 pub mod npy;
 pub mod npz;
 pub mod output;
+pub mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -76,6 +82,8 @@ pub fn run(args: cli::Cli) -> anyhow::Result<()> {
     match args.command {
         cli::Command::Digits(opts) => digits::run(&opts),
         cli::Command::Fit(opts) => fit::run(&opts),
+        cli::Command::Transform(opts) => apply::transform(&opts),
+        cli::Command::InverseTransform(opts) => apply::inverse_transform(&opts),
     }
 }
 

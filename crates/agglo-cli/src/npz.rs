@@ -91,7 +91,8 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str) -> Result<Connectivity
             data.len()
         )));
     }
-    Connectivity::from_triplets((n_rows, n_cols), &rows, &cols, &data).map_err(|e| bad_input(format!("{name}: {e}")))
+    Connectivity::from_triplets((n_rows, n_cols), &rows, &cols, &data)
+        .map_err(|e| bad_input(format!("{name}: {e}")))
 }
 
 /// `format.npy`: a 0-d bytes (`|S3`) or unicode array holding the format name.

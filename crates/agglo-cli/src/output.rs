@@ -25,6 +25,8 @@ pub const FIT_OUTPUTS: &[&str] = &[
     "distances.npy",
     "reduced.npy",
     "restored.npy",
+    "mask.npy",
+    "labels.nii.gz",
     "model.json",
 ];
 
@@ -83,6 +85,13 @@ impl Staging {
             .with_context(|| format!("cannot write {}", path.display()))?;
         self.written.push(name.to_string());
         Ok(())
+    }
+
+    /// Reserves `name` in the staging folder for a writer that needs a
+    /// path (the NIfTI writer), and returns that path.
+    pub fn reserve(&mut self, name: &str) -> PathBuf {
+        self.written.push(name.to_string());
+        self.staging.join(name)
     }
 
     /// Stages an array as an `.npy` file.

@@ -391,6 +391,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
     fs::create_dir(&out).unwrap();
     fs::write(out.join("labels.npy"), b"earlier results").unwrap();
     fs::write(d.join("notes.txt"), b"not an array").unwrap();
+    fs::write(d.join("notes.bin"), b"not an array").unwrap();
     fs::write(d.join("file_out"), b"a file").unwrap();
     let digits_bytes = fs::read(d.join("digits.npy")).unwrap();
     fs::write(
@@ -429,8 +430,12 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
             "cannot read missing.npy",
         ),
         (
+            vec!["fit", "notes.bin", "--n-clusters", "2", "--out", "out"],
+            "not a NumPy .npy file, an .npz archive, a CSV table or a NIfTI image",
+        ),
+        (
             vec!["fit", "notes.txt", "--n-clusters", "2", "--out", "out"],
-            "not a NumPy .npy file",
+            "the table holds no numbers",
         ),
         (
             vec!["fit", "truncated.npy", "--n-clusters", "2", "--out", "out"],

@@ -1,0 +1,293 @@
+//! `agglo transform` and `agglo inverse-transform`: apply a fitted model
+//! (the folder `agglo fit` wrote) to new data.
+
+use std::path::Path;
+use std::time::Instant;
+
+use agglo::{FittedFeatureAgglomeration, Pooling};
+use anyhow::{Context, Result};
+use ndarray::{Array2, ArrayD, Ix1, IxDyn};
+use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+
+use crate::bad_input;
+use crate::cli::{ApplyArgs, Axis};
+use crate::csv_io::to_csv;
+use crate::input::read_data;
+use crate::layout::Layout;
+use crate::model_file::ModelFile;
+use crate::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
+use crate::npy::{read_file, read_numeric, NumericArray};
+use crate::output::write_file_atomically;
+
+/// A fitted model read back from its folder.
+struct SavedModel {
+    description: ModelFile,
+    model: FittedFeatureAgglomeration,
+    layout: Layout,
+}
+
+fn load_model(dir: &Path) -> Result<SavedModel> {
+    let json_path = dir.join("model.json");
+    if !json_path.is_file() {
+        return Err(bad_input(format!(
+            "--model {}: not a model folder written by agglo fit (no model.json)",
+            dir.display()
+        )));
+    }
+    let text = std::fs::read_to_string(&json_path)
+        .map_err(|e| bad_input(format!("cannot read {}: {e}", json_path.display())))?;
+    let description: ModelFile = serde_json::from_str(&text).map_err(|e| {
+        bad_input(format!(
+            "{}: not a valid agglo model description: {e}",
+            json_path.display()
+        ))
+    })?;
+    if description.axis != "features" {
+        return Err(bad_input(format!(
+            "--model {}: transform applies to feature agglomeration; this model clusters {}",
+            dir.display(),
+            description.axis
+        )));
+    }
+    let labels_path = dir.join("labels.npy");
+    let (labels, _) = read_numeric(
+        &read_file(&labels_path)?,
+        &labels_path.display().to_string(),
+    )?;
+    let labels = labels.to_f64().into_dimensionality::<Ix1>().map_err(|_| {
+        bad_input(format!(
+            "{}: labels must be a 1-D array",
+            labels_path.display()
+        ))
+    })?;
+    let labels: Vec<usize> = labels
+        .iter()
+        .map(|&l| {
+            if l >= 0.0 && l.fract() == 0.0 {
+                Ok(l as usize)
+            } else {
+                Err(bad_input(format!(
+                    "{}: {l} is not a label",
+                    labels_path.display()
+                )))
+            }
+        })
+        .collect::<Result<_>>()?;
+    let pooling: Pooling = description.params.pooling.parse()?;
+    let model = FittedFeatureAgglomeration::from_labels(labels, pooling)
+        .map_err(|e| bad_input(format!("{}: {e}", labels_path.display())))?;
+    let mask = match &description.connectivity.mask {
+        Some(_) => {
+            let path = dir.join("mask.npy");
+            let bytes = read_file(&path)?;
+            let mask = ArrayD::<bool>::read_npy(&bytes[..])
+                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+            Some(mask)
+        }
+        None => None,
+    };
+    let layout = Layout {
+        grid: description.connectivity.grid.clone(),
+        mask,
+    };
+    Ok(SavedModel {
+        description,
+        model,
+        layout,
+    })
+}
+
+/// Runs `agglo transform`: pools new samples onto the model's clusters.
+///
+/// # Errors
+/// A bad model folder or input, data of the wrong width, an output that
+/// cannot be written.
+pub fn transform(args: &ApplyArgs) -> Result<()> {
+    let start = Instant::now();
+    let format = OutputFormat::of(&args.out, false)?;
+    let saved = load_model(&args.model)?;
+    let loaded = read_data(&args.input, args.key.as_deref())?;
+    if loaded.array.shape().len() < 2 {
+        return Err(bad_input(format!(
+            "{}: expected samples along the first axis, got shape {:?}",
+            args.input.display(),
+            loaded.array.shape()
+        )));
+    }
+    let x = saved.layout.to_matrix(loaded.array, Axis::Features)?;
+    let reduced = match &x {
+        NumericArray::F64(a) => saved
+            .model
+            .transform(a.view().into_dimensionality().expect("2-D")),
+        NumericArray::F32(a) => saved
+            .model
+            .transform(a.view().into_dimensionality().expect("2-D")),
+    }?;
+    write_table(&args.out, format, &reduced, None)?;
+    if !args.quiet {
+        println!(
+            "{}: {} samples × {} features → {} clusters ({} pooling); wrote {} in {:.3} s",
+            args.input.display(),
+            reduced.nrows(),
+            saved.model.n_features(),
+            saved.model.n_clusters(),
+            saved.description.params.pooling,
+            args.out.display(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Runs `agglo inverse-transform`: gives every feature its cluster's value.
+///
+/// # Errors
+/// A bad model folder or input, data with another number of columns than
+/// clusters, an output that cannot be written.
+pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
+    let start = Instant::now();
+    let format = OutputFormat::of(&args.out, true)?;
+    let saved = load_model(&args.model)?;
+    let loaded = read_data(&args.input, args.key.as_deref())?;
+    let reduced = loaded.array.to_f64();
+    let reduced = reduced.into_dimensionality::<ndarray::Ix2>().map_err(|_| {
+        bad_input(format!(
+            "{}: expected reduced data of shape (n_samples, n_clusters), got shape {:?}",
+            args.input.display(),
+            loaded.array.shape()
+        ))
+    })?;
+    let restored = saved.model.inverse_transform(reduced.view())?;
+    let reference = if format == OutputFormat::Nifti {
+        let path = args.model.join("labels.nii.gz");
+        if !path.is_file() {
+            return Err(bad_input(format!(
+                "--out {}: a NIfTI output needs a model fitted on NIfTI images (no labels.nii.gz in {})",
+                args.out.display(),
+                args.model.display()
+            )));
+        }
+        Some((read_nifti(&path)?.header, &saved.layout))
+    } else {
+        None
+    };
+    write_table(&args.out, format, &restored, reference)?;
+    if !args.quiet {
+        println!(
+            "{}: {} samples × {} clusters → {} features; wrote {} in {:.3} s",
+            args.input.display(),
+            restored.nrows(),
+            saved.model.n_clusters(),
+            saved.model.n_features(),
+            args.out.display(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutputFormat {
+    Npy,
+    Csv,
+    Nifti,
+}
+
+impl OutputFormat {
+    fn of(path: &Path, nifti_allowed: bool) -> Result<Self> {
+        if is_nifti(path) && nifti_allowed {
+            return Ok(OutputFormat::Nifti);
+        }
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("npy") => Ok(OutputFormat::Npy),
+            Some("csv") => Ok(OutputFormat::Csv),
+            other => Err(bad_input(format!(
+                "--out {}: write .npy or .csv{}, not {}",
+                path.display(),
+                if nifti_allowed {
+                    " (or .nii/.nii.gz)"
+                } else {
+                    ""
+                },
+                other.map_or("a file without extension".to_string(), |e| format!(
+                    "'.{e}'"
+                ))
+            ))),
+        }
+    }
+}
+
+fn write_table(
+    path: &Path,
+    format: OutputFormat,
+    table: &Array2<f64>,
+    nifti: Option<(nifti::NiftiHeader, &Layout)>,
+) -> Result<()> {
+    let bytes = match format {
+        OutputFormat::Csv => to_csv(table),
+        OutputFormat::Npy => {
+            let mut bytes = Vec::new();
+            table.write_npy(&mut bytes).context("encoding the array")?;
+            bytes
+        }
+        OutputFormat::Nifti => {
+            let (header, layout) = nifti.expect("a reference for NIfTI output");
+            return write_series(path, table, &header, layout);
+        }
+    };
+    write_file_atomically(path, &bytes)
+}
+
+/// Writes samples over voxels as a 4-D image (x, y, z, t), zero outside
+/// the mask, through a temporary file renamed into place.
+fn write_series(
+    path: &Path,
+    table: &Array2<f64>,
+    header: &nifti::NiftiHeader,
+    layout: &Layout,
+) -> Result<()> {
+    let grid = layout.grid.clone().unwrap_or_default();
+    let size: usize = grid.iter().product();
+    let inside = layout.inside().unwrap_or_else(|| (0..size).collect());
+    let n = table.nrows();
+    let mut shape = grid.clone();
+    shape.push(n);
+    let mut volume = ArrayD::<f64>::zeros(IxDyn(&shape));
+    {
+        let flat = volume.as_slice_mut().expect("standard layout");
+        for (t, row) in table.rows().into_iter().enumerate() {
+            for (&voxel, &v) in inside.iter().zip(row.iter()) {
+                flat[voxel * n + t] = v;
+            }
+        }
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(bad_input(format!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".agglo-tmp-{}-{name}", std::process::id()));
+    let result = write_nifti_f64(&tmp, &volume, header).and_then(|()| {
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move {} into place", path.display()))
+    });
+    if result.is_err() {
+        std::fs::remove_file(&tmp).ok();
+    }
+    result
+}
