@@ -16,7 +16,7 @@ use crate::text::{self, TextLayout};
 use crate::PlotError;
 
 /// Largest accepted canvas side in pixels.
-pub const MAX_SIDE_PX: u32 = 32_768;
+pub const MAX_SIDE_PX: u32 = 16_384;
 
 /// matplotlib's `rcParams["axes.titlesize"]`: `"large"`, 1.2 x 10 pt.
 pub const DEFAULT_TITLE_SIZE_PT: f64 = 12.0;

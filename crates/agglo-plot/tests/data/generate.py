@@ -13,6 +13,10 @@ It writes, next to this script:
 - labels.npy     (8, 8) int64: agglo.labels_ reshaped to the image shape
 - reference.png  400x350 RGBA: matplotlib's Agg rendering of the scikit-learn
                  "Feature agglomeration" example figure from that data (dpi 100)
+- general_*.npy, general_reference.png: a second, general figure (3 x 2.5 in,
+                 2 x 2 grid, default subplot parameters, a wide random image,
+                 a 5 x 5 image with vmax=2, a tall label map with 40 labels,
+                 a kerned title) for testing layouts other than the example's
 - reference.json colormap lookup tables (the float tables as IEEE-754 bit
                  patterns and the uint8 tables matplotlib uses when rasterising),
                  the axes boxes and title extents in pixels (y down), and the
@@ -139,6 +143,36 @@ def main():
     text = re.sub(r"\[[-0-9.,\s]*\]", lambda m: re.sub(r"\s+", "", m.group(0)), text)
     with open(os.path.join(HERE, "reference.json"), "w") as fh:
         fh.write(text + "\n")
+
+    plt.close("all")
+    general_figure()
+
+
+def general_figure():
+    rng = np.random.default_rng(0)
+    wide = rng.normal(size=(6, 10))
+    square = rng.uniform(0, 3, size=(5, 5))
+    labels = rng.integers(0, 40, size=(10, 6)).astype(np.int64)
+    np.save(os.path.join(HERE, "general_wide.npy"), wide)
+    np.save(os.path.join(HERE, "general_square.npy"), square)
+    np.save(os.path.join(HERE, "general_labels.npy"), labels)
+    fig = plt.figure(figsize=(3, 2.5), dpi=100)
+    plt.subplot(2, 2, 1)
+    plt.imshow(wide, cmap=plt.cm.gray, interpolation="nearest")
+    plt.xticks(())
+    plt.yticks(())
+    plt.title("Wide")
+    plt.subplot(2, 2, 2)
+    plt.imshow(square, cmap=plt.cm.gray, vmax=2.0, interpolation="nearest")
+    plt.xticks(())
+    plt.yticks(())
+    plt.subplot(2, 2, 4)
+    plt.imshow(labels, cmap=plt.cm.nipy_spectral, interpolation="nearest")
+    plt.xticks(())
+    plt.yticks(())
+    plt.title("Tall AV")
+    fig.savefig(os.path.join(HERE, "general_reference.png"), dpi=100)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
