@@ -1,0 +1,437 @@
+//! Real data through the binary: NIfTI series and masks made by nibabel,
+//! CSV and .npz tables, saved models applied to new data, figures; compared
+//! with scikit-learn's answers in `tests/fixtures/realdata`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ndarray::{Array2, ArrayD};
+use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use nifti::{IntoNdArray, NiftiObject, ReaderOptions};
+
+fn agglo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_agglo"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the agglo binary runs")
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/realdata")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn ok(out: &Output) {
+    assert!(out.status.success(), "{}", stderr(out));
+}
+
+fn npy_i64(path: impl AsRef<Path>) -> ArrayD<i64> {
+    ArrayD::<i64>::read_npy(fs::File::open(path.as_ref()).unwrap()).unwrap()
+}
+
+fn npy_f64(path: impl AsRef<Path>) -> ArrayD<f64> {
+    ArrayD::<f64>::read_npy(fs::File::open(path.as_ref()).unwrap()).unwrap()
+}
+
+fn nifti(path: impl AsRef<Path>) -> (nifti::NiftiHeader, ArrayD<f64>) {
+    let object = ReaderOptions::new().read_file(path.as_ref()).unwrap();
+    let header = object.header().clone();
+    (header, object.into_volume().into_ndarray::<f64>().unwrap())
+}
+
+#[test]
+fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            &data("series.nii.gz"),
+            "--mask",
+            &data("mask.nii.gz"),
+            "--n-clusters",
+            "6",
+            "--out",
+            "parcels",
+        ],
+    ));
+    let labels = npy_i64(d.join("parcels/labels.npy"));
+    assert_eq!(labels, npy_i64(data("fit_labels.npy")));
+    assert_eq!(
+        npy_i64(d.join("parcels/children.npy")),
+        npy_i64(data("fit_children.npy"))
+    );
+
+    // The parcellation image: the mask's grid and affine, label + 1 inside.
+    let (header, image) = nifti(d.join("parcels/labels.nii.gz"));
+    let (mask_header, mask) = nifti(data("mask.nii.gz"));
+    assert_eq!(image.shape(), mask.shape());
+    assert_eq!(
+        (header.srow_x, header.srow_y, header.srow_z),
+        (mask_header.srow_x, mask_header.srow_y, mask_header.srow_z)
+    );
+    assert_eq!(header.sform_code, mask_header.sform_code);
+    // Voxels in row-major (x, y, z) order, as data[mask] in nibabel.
+    let mut inside = 0;
+    for (index, &m) in mask.as_standard_layout().iter().enumerate() {
+        let value = image
+            .as_standard_layout()
+            .iter()
+            .nth(index)
+            .copied()
+            .unwrap();
+        if m != 0.0 {
+            assert_eq!(value, (labels[inside] + 1) as f64);
+            inside += 1;
+        } else {
+            assert_eq!(value, 0.0);
+        }
+    }
+    assert_eq!(inside, labels.len());
+
+    // New data through the saved model.
+    ok(&agglo(
+        d,
+        &[
+            "transform",
+            &data("new_series.nii.gz"),
+            "--model",
+            "parcels",
+            "--out",
+            "ts.npy",
+        ],
+    ));
+    assert_eq!(npy_f64(d.join("ts.npy")), npy_f64(data("new_reduced.npy")));
+    ok(&agglo(
+        d,
+        &[
+            "inverse-transform",
+            "ts.npy",
+            "--model",
+            "parcels",
+            "--out",
+            "restored.npy",
+        ],
+    ));
+    assert_eq!(
+        npy_f64(d.join("restored.npy")),
+        npy_f64(data("new_restored.npy"))
+    );
+    ok(&agglo(
+        d,
+        &[
+            "inverse-transform",
+            "ts.npy",
+            "--model",
+            "parcels",
+            "--out",
+            "restored.nii.gz",
+        ],
+    ));
+    let (_, series) = nifti(d.join("restored.nii.gz"));
+    assert_eq!(series.shape(), &[7, 6, 5, 4]);
+    ok(&agglo(
+        d,
+        &[
+            "transform",
+            &data("new_series.nii.gz"),
+            "--model",
+            "parcels",
+            "--out",
+            "ts.csv",
+        ],
+    ));
+    let csv = fs::read_to_string(d.join("ts.csv")).unwrap();
+    let first: Vec<f64> = csv
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let want = npy_f64(data("new_reduced.npy"));
+    assert_eq!(
+        first,
+        want.as_standard_layout()
+            .iter()
+            .take(6)
+            .copied()
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn scaled_integer_images_and_single_volumes_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            &data("scaled_int16.nii.gz"),
+            "--mask",
+            &data("mask.nii.gz"),
+            "--n-clusters",
+            "6",
+            "--out",
+            "a",
+            "-q",
+        ],
+    ));
+    assert_eq!(
+        npy_i64(d.join("a/labels.npy")),
+        npy_i64(data("scaled_labels.npy"))
+    );
+    let out = agglo(
+        d,
+        &[
+            "fit",
+            &data("volume3d.nii.gz"),
+            "--mask",
+            &data("mask3d.nii.gz"),
+            "--n-clusters",
+            "5",
+            "--out",
+            "b",
+            "--figure",
+            "slices.png",
+        ],
+    );
+    ok(&out);
+    assert_eq!(
+        npy_i64(d.join("b/labels.npy")),
+        npy_i64(data("volume3d_labels.npy"))
+    );
+    let png = fs::read(d.join("slices.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn csv_and_npz_tables_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let want = npy_i64(data("table_labels.npy"));
+    for (input, extra, out) in [
+        (data("table.csv"), None, "c1"),
+        (data("table_noheader.csv"), None, "c2"),
+        (data("table.npz"), Some("X"), "c3"),
+    ] {
+        let mut args = vec![
+            "fit",
+            &input,
+            "--grid",
+            "3,3",
+            "--n-clusters",
+            "4",
+            "--out",
+            out,
+        ];
+        if let Some(key) = extra {
+            args.extend(["--key", key]);
+        }
+        ok(&agglo(d, &args));
+        assert_eq!(npy_i64(d.join(out).join("labels.npy")), want, "{input}");
+    }
+    let table = data("table.npz");
+    let out = agglo(
+        d,
+        &[
+            "fit",
+            &table,
+            "--grid",
+            "3,3",
+            "--n-clusters",
+            "4",
+            "--out",
+            "c4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("holds 2 arrays (X, other); choose one with --key"),
+        "{}",
+        stderr(&out)
+    );
+    let out = agglo(
+        d,
+        &[
+            "fit",
+            &table,
+            "--key",
+            "Y",
+            "--grid",
+            "3,3",
+            "--n-clusters",
+            "4",
+            "--out",
+            "c4",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("no array named 'Y'"),
+        "{}",
+        stderr(&out)
+    );
+    fs::write(d.join("ragged.csv"), "1,2,3\n4,5\n").unwrap();
+    let out = agglo(
+        d,
+        &["fit", "ragged.csv", "--n-clusters", "2", "--out", "c5"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ragged.csv"), "{}", stderr(&out));
+    fs::write(d.join("words.csv"), "a,b\n1,x\n").unwrap();
+    let out = agglo(d, &["fit", "words.csv", "--n-clusters", "2", "--out", "c5"]);
+    assert!(
+        stderr(&out).contains("line 2, column 2: 'x' is not a number"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!d.join("c4").exists() && !d.join("c5").exists());
+}
+
+fn digits(dir: &Path) -> PathBuf {
+    let path = dir.join("digits.npy");
+    agglo::datasets::load_digits()
+        .data
+        .write_npy(fs::File::create(&path).unwrap())
+        .unwrap();
+    path
+}
+
+#[test]
+fn saved_models_refuse_data_that_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    digits(d);
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "10",
+            "--out",
+            "m",
+            "--figure",
+            "fig.png",
+        ],
+    ));
+    let png = fs::read(d.join("fig.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            &data("table.csv"),
+            "--axis",
+            "samples",
+            "--n-clusters",
+            "3",
+            "--out",
+            "s",
+        ],
+    ));
+    let narrow = Array2::<f64>::zeros((3, 5));
+    narrow
+        .write_npy(fs::File::create(d.join("narrow.npy")).unwrap())
+        .unwrap();
+    let wide_reduced = Array2::<f64>::zeros((3, 11));
+    wide_reduced
+        .write_npy(fs::File::create(d.join("wide.npy")).unwrap())
+        .unwrap();
+    for (args, expected) in [
+        (
+            vec!["transform", "narrow.npy", "--model", "m", "--out", "r.npy"],
+            "the input has 5 features, but the grid [8, 8] has 64 points",
+        ),
+        (
+            vec![
+                "inverse-transform",
+                "wide.npy",
+                "--model",
+                "m",
+                "--out",
+                "r.npy",
+            ],
+            "reduced data has 11 columns, but the model has 10 clusters",
+        ),
+        (
+            vec![
+                "transform",
+                "digits.npy",
+                "--model",
+                "nowhere",
+                "--out",
+                "r.npy",
+            ],
+            "not a model folder written by agglo fit",
+        ),
+        (
+            vec!["transform", "digits.npy", "--model", "m", "--out", "r.txt"],
+            "write .npy or .csv",
+        ),
+        (
+            vec![
+                "inverse-transform",
+                "wide.npy",
+                "--model",
+                "m",
+                "--out",
+                "r.nii.gz",
+            ],
+            "reduced data has 11 columns",
+        ),
+        (
+            vec![
+                "fit",
+                "digits.npy",
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                "3",
+                "--out",
+                "m",
+                "--figure",
+                "fig.gif",
+            ],
+            "not '.gif'",
+        ),
+    ] {
+        let out = agglo(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !d.join("r.npy").exists() && !d.join("r.txt").exists() && !d.join("fig.gif").exists()
+        );
+    }
+    // The model folder from the failed fit is intact: still 10 clusters.
+    let model: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("m/model.json")).unwrap()).unwrap();
+    assert_eq!(model["fitted"]["n_clusters"], 10);
+    // A model that clusters samples has nothing to pool.
+    let out = agglo(
+        d,
+        &["transform", "digits.npy", "--model", "s", "--out", "r.npy"],
+    );
+    assert!(
+        stderr(&out).contains("this model clusters samples"),
+        "{}",
+        stderr(&out)
+    );
+}
