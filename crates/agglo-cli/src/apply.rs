@@ -90,11 +90,37 @@ fn load_model(dir: &Path) -> Result<SavedModel> {
         grid: description.connectivity.grid.clone(),
         mask,
     };
+    check_consistent(dir, &layout, model.n_features())?;
     Ok(SavedModel {
         description,
         model,
         layout,
     })
+}
+
+/// Refuses a model folder whose grid, mask and labels disagree (edited or
+/// mixed up by hand).
+fn check_consistent(dir: &Path, layout: &Layout, n_features: usize) -> Result<()> {
+    let inconsistent = |what: String| bad_input(format!("--model {}: {what}", dir.display()));
+    let grid_size = layout.grid_size()?;
+    if let (Some(mask), Some(grid)) = (&layout.mask, &layout.grid) {
+        if mask.shape() != grid.as_slice() {
+            return Err(inconsistent(format!(
+                "mask.npy has shape {:?}, but the model's grid is {grid:?}",
+                mask.shape()
+            )));
+        }
+    }
+    let expected = match (&layout.mask, grid_size) {
+        (Some(mask), _) => Some(mask.iter().filter(|&&b| b).count()),
+        (None, size) => size,
+    };
+    if let Some(expected) = expected.filter(|&e| e != n_features) {
+        return Err(inconsistent(format!(
+            "labels.npy has {n_features} labels, but the grid and mask hold {expected} points"
+        )));
+    }
+    Ok(())
 }
 
 /// Runs `agglo transform`: pools new samples onto the model's clusters.

@@ -302,7 +302,8 @@ fn fit_and_stage<A: Element + WritableElement>(
         .as_ref()
         .and_then(|m| m.nifti.as_ref())
         .or(plan.nifti.as_ref());
-    if let (Some(reference), Axis::Features) = (reference, args.axis) {
+    let on_volume = plan.layout.grid.as_ref().is_some_and(|g| g.len() == 3);
+    if let (Some(reference), Axis::Features, true) = (reference, args.axis, on_volume) {
         let image = label_image(plan, &model)?;
         let path = staging.reserve("labels.nii.gz");
         write_nifti_i32(&path, &image, reference)?;

@@ -424,6 +424,29 @@ fn saved_models_refuse_data_that_does_not_fit() {
     let model: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(d.join("m/model.json")).unwrap()).unwrap();
     assert_eq!(model["fitted"]["n_clusters"], 10);
+    // A model folder edited by hand is refused, not misread.
+    fs::create_dir(d.join("edited")).unwrap();
+    fs::copy(d.join("m/model.json"), d.join("edited/model.json")).unwrap();
+    ndarray::Array1::from(vec![0i64, 1, 1, 2])
+        .write_npy(fs::File::create(d.join("edited/labels.npy")).unwrap())
+        .unwrap();
+    let out = agglo(
+        d,
+        &[
+            "transform",
+            "digits.npy",
+            "--model",
+            "edited",
+            "--out",
+            "r.npy",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("labels.npy has 4 labels, but the grid and mask hold 64 points"),
+        "{}",
+        stderr(&out)
+    );
     // A model that clusters samples has nothing to pool.
     let out = agglo(
         d,
