@@ -6,22 +6,33 @@ use ndarray::ArrayView2;
 use super::Connectivity;
 use crate::error::{AggloError, Result};
 
+mod brute;
+mod introselect;
+mod kd_tree;
+mod neighbor_heap;
+
 /// For every point (row of `points`), its `n_neighbors` nearest other
 /// points by euclidean distance, nearest first: the directed graph of
 /// scikit-learn's `kneighbors_graph(X, n_neighbors, include_self=False)`
 /// (mode `"connectivity"`), whose row `i` has ones at these columns.
 ///
-/// Distances are exact squared euclidean distances, summed left to right as
-/// scikit-learn's KD-tree sums them (`Σ (xⱼ − yⱼ)²`), and compared in full
-/// (brute force). Among points at exactly the same distance the smaller
-/// index comes first. scikit-learn picks the same neighbours whenever the
-/// `k`-th and `(k+1)`-th nearest distances differ; at an exact tie across
-/// that boundary its KD-tree keeps whichever point its traversal met first
-/// (and its brute-force path, used from 16 dimensions or when `k ≥ n/2`,
-/// ranks by `‖x‖² − 2⟨x, y⟩ + ‖y‖²`, which can also reorder near-ties), so
-/// the choice there may differ.
+/// scikit-learn's own search is reproduced, so that among equidistant
+/// points the same ones are chosen:
 ///
-/// Cost: `O(n² · d)` time, `O(n)` extra memory per query.
+/// - up to 15 dimensions with `n_neighbors < n/2`, its KD-tree (leaf size
+///   30, nodes split with libstdc++'s `nth_element`, depth-first query with
+///   its fixed-size heap), **exactly**;
+/// - otherwise its brute-force search, exactly up to 256 points when the
+///   distances are computed without rounding (e.g. small integer data);
+///   beyond that, or with rounding, scikit-learn's result depends on its
+///   BLAS and thread count, and ties may be resolved differently.
+///
+/// As in scikit-learn, each point asks for `n_neighbors + 1` neighbours
+/// and then drops itself — or, when `n_neighbors + 1` duplicates of it
+/// crowd it out, the first one listed.
+///
+/// Cost: KD-tree `O(n log n)` for well-spread data (`O(n²)` at worst);
+/// brute force `O(n² · d)`.
 ///
 /// ```
 /// use agglo::connectivity::kneighbors;
@@ -47,27 +58,25 @@ pub fn kneighbors(points: ArrayView2<'_, f64>, n_neighbors: usize) -> Result<Vec
     if let Some(((row, column), &value)) = points.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(AggloError::NonFinite { row, column, value });
     }
-    let mut candidates: Vec<(f64, usize)> = Vec::with_capacity(n);
+    let points = points.as_standard_layout();
+    let k = n_neighbors + 1;
+    let use_tree = points.ncols() <= 15 && n_neighbors < n / 2;
+    let tree = use_tree.then(|| kd_tree::KdTree::new(points.view()));
+    let norms = if use_tree {
+        Vec::new()
+    } else {
+        brute::squared_norms(points.view())
+    };
     let mut lists = Vec::with_capacity(n);
     for i in 0..n {
-        let x = points.row(i);
-        candidates.clear();
-        candidates.extend((0..n).filter(|&j| j != i).map(|j| {
-            let squared = x
-                .iter()
-                .zip(points.row(j).iter())
-                .fold(0.0, |acc, (&a, &b)| {
-                    let d = a - b;
-                    acc + d * d
-                });
-            (squared, j)
-        }));
-        let by_distance_then_index =
-            |p: &(f64, usize), q: &(f64, usize)| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1));
-        candidates.select_nth_unstable_by(n_neighbors - 1, by_distance_then_index);
-        let nearest = &mut candidates[..n_neighbors];
-        nearest.sort_unstable_by(by_distance_then_index);
-        lists.push(nearest.iter().map(|&(_, j)| j).collect());
+        let heap = match &tree {
+            Some(tree) => tree.query(points.row(i).as_slice().unwrap_or(&[]), k),
+            None => brute::query(points.view(), &norms, i, k),
+        };
+        let mut list = heap.into_sorted_indices();
+        let own = list.iter().position(|&j| j == i).unwrap_or(0);
+        list.remove(own);
+        lists.push(list);
     }
     Ok(lists)
 }
@@ -123,12 +132,40 @@ mod tests {
         assert_eq!(lists[0], vec![3]);
     }
 
+    /// `NearestNeighbors(n_neighbors=3).fit(X).kneighbors()` on the 4×4
+    /// integer grid, from scikit-learn 1.9.1: ties everywhere, resolved by
+    /// its KD-tree, and listed in the order of its unstable sort.
+    #[test]
+    fn grid_ties_match_scikit_learn() {
+        let points = ndarray::Array2::from_shape_fn((16, 2), |(i, j)| [i / 4, i % 4][j] as f64);
+        let lists = kneighbors(points.view(), 3).unwrap();
+        let expected: Vec<Vec<usize>> = vec![
+            vec![1, 4, 5],
+            vec![5, 0, 2],
+            vec![6, 3, 1],
+            vec![7, 2, 6],
+            vec![8, 5, 0],
+            vec![6, 4, 1],
+            vec![7, 5, 2],
+            vec![11, 6, 3],
+            vec![12, 9, 4],
+            vec![10, 8, 5],
+            vec![11, 9, 6],
+            vec![15, 10, 7],
+            vec![13, 8, 9],
+            vec![14, 12, 9],
+            vec![15, 13, 10],
+            vec![14, 11, 10],
+        ];
+        assert_eq!(lists, expected);
+    }
+
     #[test]
     fn duplicates_are_neighbours_at_distance_zero() {
         let points = array![[1.0, 1.0], [1.0, 1.0], [4.0, 5.0]];
         assert_eq!(
             kneighbors(points.view(), 2).unwrap(),
-            vec![vec![1, 2], vec![0, 2], vec![0, 1]]
+            vec![vec![1, 2], vec![0, 2], vec![1, 0]]
         );
     }
 
