@@ -19,7 +19,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A spinner that appears after [`DELAY`], or a hidden one.
+    /// A spinner that appears after about a second, or a hidden one.
     pub fn start(quiet: bool) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(
