@@ -58,7 +58,9 @@ impl WeightedGraph {
 /// then the first (each in row-major order of their first pixel); the same
 /// edges reversed; then the diagonal. Explicit zeros are kept, as in
 /// scikit-learn's matrix. 1-D and 2-D images are treated as 3-D images with
-/// unit axes added (`np.atleast_3d`).
+/// unit axes added (`np.atleast_3d`). (A masked image with a unit axis is
+/// handled here; scikit-learn fails on it, as it indexes `img.squeeze()`
+/// with the unsqueezed mask.)
 ///
 /// Cost: `O(n_pixels)`.
 ///
