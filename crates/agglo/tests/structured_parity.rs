@@ -176,39 +176,6 @@ fn fit<A: Element>(
     }
 }
 
-/// Cases whose labels need a change outside the linkage code: single
-/// linkage always returns the full tree (as scikit-learn's `children_`
-/// does), but after an early stop scikit-learn labels the forest of the
-/// first `n − n_clusters` merges only, which the estimator does not do yet.
-/// Everything else is compared, and the expected labels are checked to be
-/// exactly that forest's.
-const AWAITING_ESTIMATOR: &[&str] = &["fa_single_grid_8x8_k5_nofulltree_dist"];
-
-/// scikit-learn's labels after an early stop: the forest of `children`,
-/// each leaf labelled by the rank of its root among the roots.
-fn forest_labels(n: usize, children: &[[usize; 2]]) -> Vec<usize> {
-    let mut parent: Vec<usize> = (0..n + children.len()).collect();
-    for (k, pair) in children.iter().enumerate() {
-        for &c in pair {
-            parent[c] = n + k;
-        }
-    }
-    let root = |mut node: usize| {
-        while parent[node] != node {
-            node = parent[node];
-        }
-        node
-    };
-    let roots: Vec<usize> = (0..n).map(root).collect();
-    let mut distinct = roots.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    roots
-        .iter()
-        .map(|r| distinct.binary_search(r).unwrap())
-        .collect()
-}
-
 /// Fits one case folder and compares every fitted attribute.
 fn check_case(dir: &Path) {
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -235,20 +202,7 @@ fn check_case(dir: &Path) {
         .into_dimensionality::<Ix1>()
         .unwrap();
     let want: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
-    if AWAITING_ESTIMATOR.contains(&name.as_str()) {
-        let n = model.n_leaves();
-        let merges = n - model.n_clusters();
-        assert_eq!(
-            forest_labels(n, &model.children()[..merges]),
-            want,
-            "{name}: labels of the truncated forest"
-        );
-        if model.labels() != &want[..] {
-            eprintln!("{name}: labels differ until the estimator labels single-linkage early stops from the first n - k merges");
-        }
-    } else {
-        assert_eq!(model.labels(), &want[..], "{name}: labels");
-    }
+    assert_eq!(model.labels(), &want[..], "{name}: labels");
     let want: Vec<[usize; 2]> = read_i64_2d(&dir.join("children.npy"))
         .rows()
         .into_iter()
@@ -346,10 +300,6 @@ fn own_structured_fixtures_match_scikit_learn() {
     let dir = fixtures().join("structured");
     let names = index(&dir);
     check_all(&dir, &names);
-    eprintln!(
-        "{} own structured cases matched scikit-learn ({} awaiting estimator labels)",
-        names.len(),
-        AWAITING_ESTIMATOR.len()
-    );
+    eprintln!("{} own structured cases matched scikit-learn", names.len());
     assert!(names.len() >= 30, "fixture index looks truncated");
 }

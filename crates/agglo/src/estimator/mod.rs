@@ -150,6 +150,13 @@ impl Params {
         };
         let labels = if full_tree {
             tree.cut(n_clusters)?
+        } else if tree.children().len() > n_merges {
+            // Single linkage always returns all n − 1 merges (scikit-learn's
+            // `children_` too), but labels the forest of the first n − k.
+            let mut partial = tree.clone();
+            partial.children.truncate(n_merges);
+            partial.distances.truncate(n_merges);
+            partial.forest_labels()
         } else {
             tree.forest_labels()
         };
