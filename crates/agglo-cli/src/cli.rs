@@ -115,6 +115,10 @@ pub struct FitArgs {
     /// an .npy edge list of shape (E, 2).
     #[arg(long, value_name = "FILE", conflicts_with = "grid")]
     pub connectivity: Option<PathBuf>,
+    /// Connectivity from the K nearest neighbours of each point (euclidean),
+    /// like scikit-learn's kneighbors_graph(X, K, include_self=False).
+    #[arg(long, value_name = "K", conflicts_with_all = ["grid", "connectivity", "mask"])]
+    pub knn: Option<usize>,
     /// Stop at this many clusters.
     #[arg(long, value_name = "K")]
     pub n_clusters: Option<usize>,

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use agglo::{
-    grid_to_graph, Agglomeration, AgglomerativeClustering, ComputeFullTree, Connectivity, Element,
-    FeatureAgglomeration, Linkage, Metric, Pooling,
+    grid_to_graph, kneighbors_graph, Agglomeration, AgglomerativeClustering, ComputeFullTree,
+    Connectivity, Element, FeatureAgglomeration, Linkage, Metric, Pooling,
 };
 use anyhow::Result;
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, IxDyn};
@@ -151,7 +151,9 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
             }
             Some(g.clone())
         }
-        (None, Axis::Features) if trailing.len() >= 2 && args.connectivity.is_none() => {
+        (None, Axis::Features)
+            if trailing.len() >= 2 && args.connectivity.is_none() && args.knn.is_none() =>
+        {
             if loaded.nifti.is_none() && !args.quiet {
                 eprintln!("note: using the grid {trailing:?} of the input's shape as connectivity");
             }
@@ -194,6 +196,25 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
                 shape: m.inside.shape().to_vec(),
                 n_inside: m.inside.iter().filter(|&&b| b).count(),
             }),
+            file: None,
+        };
+        (Some(graph), info)
+    } else if let Some(k) = args.knn {
+        let points = x.to_f64();
+        let points = points
+            .view()
+            .into_dimensionality::<ndarray::Ix2>()
+            .expect("laid out as 2-D");
+        let points = match args.axis {
+            Axis::Features => points.t(),
+            Axis::Samples => points,
+        };
+        let graph =
+            kneighbors_graph(points, k).map_err(|e| bad_input(format!("--knn {k}: {e}")))?;
+        let info = ConnectivityInfo {
+            kind: format!("knn:{k}"),
+            grid: None,
+            mask: None,
             file: None,
         };
         (Some(graph), info)

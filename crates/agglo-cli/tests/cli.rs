@@ -730,3 +730,66 @@ fn raw_npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(data);
     out
 }
+
+#[test]
+fn knn_connectivity_is_scikit_learns_kneighbors_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    for (case, extra) in [
+        (
+            "ac_ward_knn5_k4_dist",
+            vec!["--n-clusters", "4", "--compute-distances"],
+        ),
+        (
+            "ac_complete_knn_manhattan_k5_dist",
+            vec![
+                "--n-clusters",
+                "5",
+                "--linkage",
+                "complete",
+                "--metric",
+                "manhattan",
+                "--compute-distances",
+            ],
+        ),
+    ] {
+        let case_dir = fixtures().join("cases").join(case);
+        let out = dir.path().join(case);
+        let x = case_dir.join("X.npy");
+        let mut args = vec![
+            "fit",
+            x.to_str().unwrap(),
+            "--axis",
+            "samples",
+            "--knn",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let run = agglo(dir.path(), &args);
+        assert!(run.status.success(), "{case}: {}", stderr(&run));
+        assert_outputs_match(case, &case_dir, &out);
+    }
+    let x = fixtures().join("cases/ac_ward_knn5_k4_dist/X.npy");
+    let run = agglo(
+        dir.path(),
+        &[
+            "fit",
+            x.to_str().unwrap(),
+            "--axis",
+            "samples",
+            "--knn",
+            "60",
+            "--n-clusters",
+            "2",
+            "--out",
+            "bad",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("--knn 60: n_neighbors must be between 1 and n_points - 1 = 59"),
+        "{}",
+        stderr(&run)
+    );
+}
