@@ -158,6 +158,12 @@ pub enum AggloError {
     /// Saved labels that do not number clusters `0..k` without gaps.
     #[error("invalid labels: {0}")]
     InvalidLabels(String),
+    /// A distance that overflows `f64` (data too large in magnitude).
+    #[error("{0}: the data overflow f64; rescale it")]
+    NonFiniteDistance(String),
+    /// A problem whose memory cannot even be addressed.
+    #[error("{0} needs more memory than can be allocated")]
+    TooLarge(String),
     /// A configuration this version does not implement yet.
     #[error("{0} is not supported yet")]
     NotSupported(String),

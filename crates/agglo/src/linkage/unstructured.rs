@@ -48,7 +48,7 @@ use crate::tree::Tree;
 /// - [`AggloError::CosineZeroVector`] for cosine with an all-zero point;
 /// - [`AggloError::PrecomputedNotSquare`] for a non-square matrix;
 /// - [`AggloError::WardMetric`] for Ward with a metric other than euclidean;
-/// - [`AggloError::NotSupported`] when a distance is NaN or infinite, or the
+/// - [`AggloError::NonFiniteDistance`] when a distance is NaN or infinite, or the
 ///   distance matrix is too large to allocate.
 pub(crate) fn linkage(
     points: ArrayView2<'_, f64>,
@@ -150,7 +150,7 @@ fn check_merges(merges: &[Merge]) -> Result<()> {
 
 #[cold]
 fn non_finite(what: String) -> AggloError {
-    AggloError::NotSupported(format!("{what} (the data overflow f64)"))
+    AggloError::NonFiniteDistance(what)
 }
 
 /// The first point whose coordinates are all zero (`-0.0` included), as
@@ -219,14 +219,14 @@ mod tests {
         for linkage in [Linkage::Ward, Linkage::Single, Linkage::Average] {
             assert!(matches!(
                 fit(x.clone(), linkage, Metric::Euclidean),
-                Err(AggloError::NotSupported(_))
+                Err(AggloError::NonFiniteDistance(_))
             ));
         }
         // Distances are finite but Ward's squares overflow.
         let x = array![[1e154], [-1e154], [0.0], [3e153]];
         assert!(matches!(
             fit(x, Linkage::Ward, Metric::Euclidean),
-            Err(AggloError::NotSupported(_))
+            Err(AggloError::NonFiniteDistance(_))
         ));
     }
 

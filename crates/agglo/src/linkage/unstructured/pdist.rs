@@ -120,9 +120,7 @@ fn condensed_len(n: usize) -> Option<usize> {
 
 #[cold]
 fn too_large(n: usize) -> AggloError {
-    AggloError::NotSupported(format!(
-        "a condensed distance matrix over {n} points (more memory than can be allocated)"
-    ))
+    AggloError::TooLarge(format!("a condensed distance matrix over {n} points"))
 }
 
 /// The points as one contiguous row-major slice and its row width.
