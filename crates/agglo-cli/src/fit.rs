@@ -83,6 +83,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
     progress.stage(&format!("reading {}", args.input.display()));
     let loaded = read_data(&args.input, args.key.as_deref())?;
     let plan = plan(args, loaded)?;
+    check_memory(args, &settings, &plan)?;
     progress.stage("fitting");
     let result = match &plan.x {
         NumericArray::F64(x) => fit_and_stage(
@@ -110,6 +111,37 @@ pub fn run(args: &FitArgs) -> Result<()> {
         println!("{summary} in {:.3} s", start.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// Refuses a fit whose estimated memory exceeds what is available.
+fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> {
+    let (n_samples, n_features) = (plan.x.shape()[0], plan.x.shape()[1]);
+    let (n_points, dim) = match args.axis {
+        Axis::Features => (n_features, n_samples),
+        Axis::Samples => (n_samples, n_features),
+    };
+    let entries = plan.connectivity.as_ref().map(Connectivity::n_entries);
+    let fit = agglo::memory::fit_memory_estimate(n_points, dim, entries, settings.linkage);
+    // transform and inverse_transform outputs, in f64
+    let k = settings.n_clusters.unwrap_or(n_points) as u64;
+    let outputs = match args.axis {
+        Axis::Features => {
+            8 * (n_samples as u64).saturating_mul(k.saturating_add(n_features as u64))
+        }
+        Axis::Samples => 0,
+    };
+    crate::resources::ensure_memory(
+        fit.saturating_add(outputs),
+        &format!(
+            "{} linkage over {n_points} points of dimension {dim}{}",
+            settings.linkage,
+            if entries.is_some() {
+                " with connectivity"
+            } else {
+                " without connectivity"
+            }
+        ),
+    )
 }
 
 fn as_2d<A>(x: &ArrayD<A>) -> ArrayView2<'_, A> {

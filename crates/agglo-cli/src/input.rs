@@ -44,6 +44,13 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             nifti: Some(image.header),
         });
     }
+    if let Ok(meta) = std::fs::metadata(path) {
+        // The file's bytes and the array made from them are both held.
+        crate::resources::ensure_memory(
+            meta.len().saturating_mul(2),
+            &format!("reading {name} ({})", crate::resources::human(meta.len())),
+        )?;
+    }
     let bytes = read_file(path)?;
     if bytes.starts_with(b"\x93NUMPY") {
         if key.is_some() {

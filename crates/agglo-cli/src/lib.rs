@@ -20,6 +20,7 @@ pub mod npy;
 pub mod npz;
 pub mod output;
 pub mod progress;
+pub mod resources;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -104,11 +104,19 @@ impl Staging {
         S: Data<Elem = A>,
         D: Dimension,
     {
-        let mut bytes = Vec::new();
+        let path = self.reserve(name);
+        let file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut writer = std::io::BufWriter::new(file);
         array
-            .write_npy(&mut bytes)
-            .with_context(|| format!("cannot encode {name}"))?;
-        self.write(name, &bytes)
+            .write_npy(&mut writer)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
     }
 
     /// Moves every staged file into the output folder (created if missing)

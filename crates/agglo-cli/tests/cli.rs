@@ -793,3 +793,38 @@ fn knn_connectivity_is_scikit_learns_kneighbors_graph() {
         stderr(&run)
     );
 }
+
+#[test]
+fn a_fit_too_large_for_memory_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200 000 features without connectivity: the condensed distance matrix
+    // alone would take about 149 GiB.
+    let x = Array2::<f32>::zeros((1, 200_000));
+    x.write_npy(fs::File::create(dir.path().join("wide.npy")).unwrap())
+        .unwrap();
+    let start = std::time::Instant::now();
+    let run = agglo(
+        dir.path(),
+        &[
+            "fit",
+            "wide.npy",
+            "--n-clusters",
+            "2",
+            "--linkage",
+            "average",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains(
+            "average linkage over 200000 points of dimension 1 without connectivity needs about"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("GiB of memory, but only"), "{err}");
+    assert!(start.elapsed().as_secs() < 30, "refused before computing");
+    assert!(!dir.path().join("out").exists());
+}

@@ -54,6 +54,7 @@ mod error;
 mod estimator;
 mod heapq;
 mod linkage;
+pub mod memory;
 mod params;
 mod pooling;
 mod tree;

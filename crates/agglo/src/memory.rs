@@ -1,0 +1,58 @@
+//! What a fit will need in memory, so callers can refuse a problem that
+//! does not fit before they start it rather than be killed half-way.
+
+use crate::params::Linkage;
+
+/// An upper estimate of the bytes a fit allocates (beyond the input array
+/// itself), for `n_points` points of dimension `dim`.
+///
+/// `graph_entries` is the number of stored entries of the connectivity
+/// graph ([`crate::Connectivity::n_entries`]), or `None` without
+/// connectivity. The model, per algorithm:
+///
+/// ```text
+/// every fit                 the points as f64:                  8·n·d
+/// Ward, connectivity        moments and centroids:        16·n·d + 64·n
+///                           graph, completion, candidates:      64·E
+/// complete/average, graph   neighbour maps and edge heap:      96·E + 64·n
+/// single, graph             edge list, sort, spanning tree:    48·E + 64·n
+/// no connectivity           condensed distances:       4·n·(n − 1) + 64·n
+/// ```
+///
+/// ```
+/// use agglo::{memory::fit_memory_estimate, Linkage};
+///
+/// // Unstructured clustering needs the condensed distance matrix: 8 bytes
+/// // per pair of points.
+/// let bytes = fit_memory_estimate(100_000, 10, None, Linkage::Average);
+/// assert!(bytes > 100_000 * 99_999 / 2 * 8);
+/// ```
+pub fn fit_memory_estimate(n_points: usize, dim: usize, graph_entries: Option<usize>, linkage: Linkage) -> u64 {
+    let n = n_points as u128;
+    let d = dim as u128;
+    let points = 8 * n * d;
+    let per_node = 64 * n;
+    let algorithm = match (graph_entries.map(|e| e as u128), linkage) {
+        (Some(e), Linkage::Ward) => 16 * n * d + 64 * e,
+        (Some(e), Linkage::Complete | Linkage::Average) => 96 * e,
+        (Some(e), Linkage::Single) => 48 * e,
+        (None, _) => 4 * n * n.saturating_sub(1),
+    };
+    u64::try_from(points + per_node + algorithm).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_with_the_problem() {
+        let small = fit_memory_estimate(1000, 10, Some(7000), Linkage::Ward);
+        let large = fit_memory_estimate(100_000, 10, Some(700_000), Linkage::Ward);
+        assert!(large > 90 * small);
+        // Without connectivity the quadratic matrix dominates.
+        assert!(fit_memory_estimate(100_000, 10, None, Linkage::Ward) > 30_000_000_000);
+        // Absurd sizes saturate instead of overflowing.
+        assert_eq!(fit_memory_estimate(usize::MAX, usize::MAX, None, Linkage::Ward), u64::MAX);
+    }
+}
