@@ -30,15 +30,16 @@ use crate::params::Linkage;
 pub fn fit_memory_estimate(n_points: usize, dim: usize, graph_entries: Option<usize>, linkage: Linkage) -> u64 {
     let n = n_points as u128;
     let d = dim as u128;
-    let points = 8 * n * d;
-    let per_node = 64 * n;
+    let nd = n.saturating_mul(d);
+    let points = nd.saturating_mul(8);
+    let per_node = n.saturating_mul(64);
     let algorithm = match (graph_entries.map(|e| e as u128), linkage) {
-        (Some(e), Linkage::Ward) => 16 * n * d + 64 * e,
-        (Some(e), Linkage::Complete | Linkage::Average) => 96 * e,
-        (Some(e), Linkage::Single) => 48 * e,
-        (None, _) => 4 * n * n.saturating_sub(1),
+        (Some(e), Linkage::Ward) => nd.saturating_mul(16).saturating_add(e.saturating_mul(64)),
+        (Some(e), Linkage::Complete | Linkage::Average) => e.saturating_mul(96),
+        (Some(e), Linkage::Single) => e.saturating_mul(48),
+        (None, _) => n.saturating_mul(n.saturating_sub(1)).saturating_mul(4),
     };
-    u64::try_from(points + per_node + algorithm).unwrap_or(u64::MAX)
+    u64::try_from(points.saturating_add(per_node).saturating_add(algorithm)).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
