@@ -241,44 +241,25 @@ fn check_case(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Cases that need parts of scikit-learn agglo does not implement yet
-/// (other linkages, linkage without connectivity). They must answer with
-/// `NotSupported`, never a wrong result; every other case must match.
-fn not_yet_supported(_case: &Value) -> bool {
-    false // every linkage is implemented, with and without connectivity
-}
-
 #[test]
 fn every_fixture_matches_scikit_learn() {
     let index: Vec<String> =
         serde_json::from_str(&fs::read_to_string(cases_dir().join("INDEX.json")).unwrap()).unwrap();
     assert!(
-        index.len() >= 40,
+        index.len() >= 60,
         "fixture index looks truncated: {} cases",
         index.len()
     );
-    let mut matched = 0;
     for name in &index {
-        let case: Value = serde_json::from_str(
-            &fs::read_to_string(cases_dir().join(name).join("case.json")).unwrap(),
-        )
-        .unwrap();
-        match check_case(name) {
-            Ok(()) => {
-                assert!(
-                    !not_yet_supported(&case),
-                    "{name} unexpectedly supported: update not_yet_supported"
-                );
-                matched += 1;
-            }
-            Err(why) => assert!(not_yet_supported(&case), "{name}: {why}"),
+        if let Err(why) = check_case(name) {
+            panic!("{name}: {why}");
         }
     }
     eprintln!(
-        "{matched} of {} scikit-learn cases matched exactly",
+        "{} of {} scikit-learn cases matched exactly",
+        index.len(),
         index.len()
     );
-    assert!(matched >= 30, "only {matched} cases matched");
 }
 
 #[test]
