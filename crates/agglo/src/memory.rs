@@ -27,7 +27,12 @@ use crate::params::Linkage;
 /// let bytes = fit_memory_estimate(100_000, 10, None, Linkage::Average);
 /// assert!(bytes > 100_000 * 99_999 / 2 * 8);
 /// ```
-pub fn fit_memory_estimate(n_points: usize, dim: usize, graph_entries: Option<usize>, linkage: Linkage) -> u64 {
+pub fn fit_memory_estimate(
+    n_points: usize,
+    dim: usize,
+    graph_entries: Option<usize>,
+    linkage: Linkage,
+) -> u64 {
     let n = n_points as u128;
     let d = dim as u128;
     let nd = n.saturating_mul(d);
@@ -54,6 +59,9 @@ mod tests {
         // Without connectivity the quadratic matrix dominates.
         assert!(fit_memory_estimate(100_000, 10, None, Linkage::Ward) > 30_000_000_000);
         // Absurd sizes saturate instead of overflowing.
-        assert_eq!(fit_memory_estimate(usize::MAX, usize::MAX, None, Linkage::Ward), u64::MAX);
+        assert_eq!(
+            fit_memory_estimate(usize::MAX, usize::MAX, None, Linkage::Ward),
+            u64::MAX
+        );
     }
 }
