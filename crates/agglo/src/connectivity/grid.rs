@@ -62,29 +62,8 @@ pub fn grid_to_graph(shape: &[usize], mask: Option<ArrayViewD<'_, bool>>) -> Res
         strides[axis] = strides[axis + 1] * shape[axis + 1];
     }
     // node[p] = id of grid point p, or NONE outside the mask.
-    const NONE: usize = usize::MAX;
-    let node: Vec<usize> = match &mask {
-        None => (0..size).collect(),
-        Some(mask) => {
-            if mask.shape() != shape {
-                return Err(AggloError::MaskShape {
-                    mask: mask.shape().to_vec(),
-                    grid: shape.to_vec(),
-                });
-            }
-            let mut next = 0;
-            mask.iter()
-                .map(|&inside| {
-                    if inside {
-                        next += 1;
-                        next - 1
-                    } else {
-                        NONE
-                    }
-                })
-                .collect()
-        }
-    };
+    let node = mask_ranks(mask.as_ref(), shape, size)?;
+    const NONE: usize = OUTSIDE;
     let n_nodes = node.iter().filter(|&&id| id != NONE).count();
     let mut pairs = Vec::with_capacity(n_nodes * (2 * shape.len() + 1));
     let mut index = vec![0usize; shape.len()];
@@ -115,6 +94,39 @@ pub fn grid_to_graph(shape: &[usize], mask: Option<ArrayViewD<'_, bool>>) -> Res
     }
     debug_assert!(pairs.windows(2).all(|w| w[0] < w[1]));
     Ok(Connectivity::from_sorted_pairs(n_nodes, &pairs))
+}
+
+/// The id of an outside point in [`mask_ranks`].
+pub(super) const OUTSIDE: usize = usize::MAX;
+
+/// The node id of every grid point in row-major order: its rank among the
+/// points inside the mask, or [`OUTSIDE`]; without a mask, its index.
+pub(super) fn mask_ranks(
+    mask: Option<&ArrayViewD<'_, bool>>,
+    shape: &[usize],
+    size: usize,
+) -> Result<Vec<usize>> {
+    let Some(mask) = mask else {
+        return Ok((0..size).collect());
+    };
+    if mask.shape() != shape {
+        return Err(AggloError::MaskShape {
+            mask: mask.shape().to_vec(),
+            grid: shape.to_vec(),
+        });
+    }
+    let mut next = 0;
+    Ok(mask
+        .iter()
+        .map(|&inside| {
+            if inside {
+                next += 1;
+                next - 1
+            } else {
+                OUTSIDE
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

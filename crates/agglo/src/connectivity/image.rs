@@ -3,6 +3,7 @@
 
 use ndarray::ArrayViewD;
 
+use super::grid::{mask_ranks, OUTSIDE};
 use super::Connectivity;
 use crate::error::{AggloError, Result};
 
@@ -108,29 +109,8 @@ pub fn img_to_graph(
     // Row-major pixel values: node id (x·n_y + y)·n_z + z.
     let pixels: Vec<f64> = image.iter().copied().collect();
     // rank[p] = node id of pixel p, or NONE outside the mask.
-    const NONE: usize = usize::MAX;
-    let rank: Vec<usize> = match &mask {
-        None => (0..pixels.len()).collect(),
-        Some(mask) => {
-            if mask.shape() != &shape[..] {
-                return Err(AggloError::MaskShape {
-                    mask: mask.shape().to_vec(),
-                    grid: shape,
-                });
-            }
-            let mut next = 0;
-            mask.iter()
-                .map(|&inside| {
-                    if inside {
-                        next += 1;
-                        next - 1
-                    } else {
-                        NONE
-                    }
-                })
-                .collect()
-        }
-    };
+    const NONE: usize = OUTSIDE;
+    let rank = mask_ranks(mask.as_ref(), &shape, pixels.len())?;
 
     // _make_edges_3d: deep (z), right (y), down (x) edges.
     let (sy, sx) = (n_z, n_y * n_z);
