@@ -1,10 +1,22 @@
 //! Pooling the features of each cluster: the computation behind
-//! `FeatureAgglomeration::transform`, with NumPy's results.
+//! `FeatureAgglomeration::transform` and `inverse_transform`, with NumPy's
+//! results.
+//!
+//! Samples are independent, so rows are pooled in parallel (rayon); within a
+//! row every sum runs in ascending feature order, as NumPy's, so the result
+//! does not depend on the number of threads.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use rayon::prelude::*;
 
 use crate::element::{Element, Precision};
 use crate::params::Pooling;
+
+/// Rows handed to one parallel task at a time: enough work to amortise the
+/// task (a row is `n_features` values) without starving the other threads.
+fn rows_per_task(n_features: usize) -> usize {
+    (1 << 16) / n_features.max(1) + 1
+}
 
 /// Pools every row of `x` onto `n_clusters` clusters given by `labels`
 /// (one per column of `x`, each in `0..n_clusters`).
@@ -14,47 +26,144 @@ use crate::params::Pooling;
 /// - median: `np.median` of the cluster's values (the two middle values
 ///   averaged in the input's precision, float32 for float32 input);
 /// - max: `np.max`.
+///
+/// Cost: one pass over `x` (`O(n_samples · n_features)`), plus a sort of
+/// each cluster's values for the median.
 pub(crate) fn pool<A: Element>(
     x: ArrayView2<'_, A>,
     labels: &[usize],
     n_clusters: usize,
     pooling: Pooling,
 ) -> Array2<f64> {
-    let mut out = Array2::zeros((x.nrows(), n_clusters));
+    let (n_samples, n_features) = x.dim();
+    let mut out = vec![0.0; n_samples * n_clusters];
+    if n_clusters == 0 {
+        return Array2::from_shape_vec((n_samples, 0), out).unwrap_or_default();
+    }
+    let chunk = rows_per_task(n_features);
     match pooling {
         Pooling::Mean => {
+            // u32 labels halve the memory read per value when they fit.
+            let small: Option<Vec<u32>> = (n_clusters <= u32::MAX as usize)
+                .then(|| labels.iter().map(|&l| l as u32).collect());
             let mut size = vec![0usize; n_clusters];
             for &l in labels {
                 size[l] += 1;
             }
-            for (row, mut pooled) in x.rows().into_iter().zip(out.rows_mut()) {
-                for (&value, &l) in row.iter().zip(labels) {
-                    pooled[l] += value.to_f64();
-                }
-                for (p, &s) in pooled.iter_mut().zip(&size) {
-                    *p /= s as f64;
-                }
-            }
+            let size: Vec<f64> = size.into_iter().map(|s| s as f64).collect();
+            out.par_chunks_mut(n_clusters * chunk)
+                .enumerate()
+                .for_each(|(task, block)| {
+                    for (r, pooled) in block.chunks_mut(n_clusters).enumerate() {
+                        let row = x.row(task * chunk + r);
+                        match &small {
+                            Some(labels) => sum_row(row, labels, pooled),
+                            None => sum_row(row, labels, pooled),
+                        }
+                        for (p, &s) in pooled.iter_mut().zip(&size) {
+                            *p /= s;
+                        }
+                    }
+                });
         }
         Pooling::Median | Pooling::Max => {
             let mut members = vec![Vec::new(); n_clusters];
             for (feature, &l) in labels.iter().enumerate() {
                 members[l].push(feature);
             }
-            let mut values = Vec::new();
-            for (row, mut pooled) in x.rows().into_iter().zip(out.rows_mut()) {
-                for (p, features) in pooled.iter_mut().zip(&members) {
-                    values.clear();
-                    values.extend(features.iter().map(|&f| row[f].to_f64()));
-                    *p = match pooling {
-                        Pooling::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-                        _ => median(&mut values, A::PRECISION),
-                    };
-                }
+            out.par_chunks_mut(n_clusters * chunk)
+                .enumerate()
+                .for_each(|(task, block)| {
+                    let mut values = Vec::new();
+                    for (r, pooled) in block.chunks_mut(n_clusters).enumerate() {
+                        let row = x.row(task * chunk + r);
+                        for (p, features) in pooled.iter_mut().zip(&members) {
+                            values.clear();
+                            values.extend(features.iter().map(|&f| row[f].to_f64()));
+                            *p = match pooling {
+                                Pooling::Max => {
+                                    values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                                }
+                                _ => median(&mut values, A::PRECISION),
+                            };
+                        }
+                    }
+                });
+        }
+    }
+    Array2::from_shape_vec((n_samples, n_clusters), out).unwrap_or_default()
+}
+
+/// Adds each value of `row` to its cluster's sum, in ascending feature
+/// order.
+#[inline]
+fn sum_row<A: Element, L: Label>(row: ArrayView1<'_, A>, labels: &[L], pooled: &mut [f64]) {
+    match row.as_slice() {
+        Some(values) => {
+            for (&value, &l) in values.iter().zip(labels) {
+                pooled[l.index()] += value.to_f64();
+            }
+        }
+        None => {
+            for (&value, &l) in row.iter().zip(labels) {
+                pooled[l.index()] += value.to_f64();
             }
         }
     }
-    out
+}
+
+/// A cluster label, stored narrow or wide.
+trait Label: Copy {
+    fn index(self) -> usize;
+}
+
+impl Label for u32 {
+    #[inline(always)]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Label for usize {
+    #[inline(always)]
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// Maps reduced data back to the features, `reduced[:, labels]`: feature
+/// `f` of each row takes the value of cluster `labels[f]`. Rows in
+/// parallel; a gather from a row small enough to stay in cache.
+///
+/// # Panics
+/// When a label is not a column of `reduced`.
+#[allow(dead_code)] // for `inverse_transform`, which still gathers by itself
+pub(crate) fn restore(reduced: ArrayView2<'_, f64>, labels: &[usize]) -> Array2<f64> {
+    let (n_samples, n_features) = (reduced.nrows(), labels.len());
+    let mut out = vec![0.0; n_samples * n_features];
+    if n_features > 0 {
+        let chunk = rows_per_task(n_features);
+        out.par_chunks_mut(n_features * chunk)
+            .enumerate()
+            .for_each(|(task, block)| {
+                let mut row_copy = Vec::new();
+                for (r, restored) in block.chunks_mut(n_features).enumerate() {
+                    let row = reduced.row(task * chunk + r);
+                    let values: &[f64] = match row.as_slice() {
+                        Some(values) => values,
+                        None => {
+                            row_copy.clear();
+                            row_copy.extend(row.iter().copied());
+                            &row_copy
+                        }
+                    };
+                    for (v, &l) in restored.iter_mut().zip(labels) {
+                        *v = values[l];
+                    }
+                }
+            });
+    }
+    Array2::from_shape_vec((n_samples, n_features), out).unwrap_or_default()
 }
 
 /// `np.median`: the middle value, or the mean of the two middle values
@@ -87,6 +196,40 @@ mod tests {
         assert_eq!(median, array![[2.0, 4.0], [3.0, 0.0]]);
         let max = pool(x.view(), &labels, 2, Pooling::Max);
         assert_eq!(max, array![[2.0, 10.0], [3.0, 3.0]]);
+        // A Fortran-ordered input pools the same.
+        let fortran = x.t().as_standard_layout().into_owned().reversed_axes();
+        assert_eq!(pool(fortran.view(), &labels, 2, Pooling::Mean), mean);
+    }
+
+    #[test]
+    fn many_rows_in_many_tasks() {
+        let (n_samples, n_features) = (3000, 40);
+        let x = Array2::from_shape_fn((n_samples, n_features), |(s, f)| {
+            ((s * 31 + f * 7) % 23) as f64 * 0.1
+        });
+        let labels: Vec<usize> = (0..n_features).map(|f| (f * 5) % 9).collect();
+        let mean = pool(x.view(), &labels, 9, Pooling::Mean);
+        for s in [0, 1, 1234, n_samples - 1] {
+            for c in 0..9 {
+                let mut sum = 0.0;
+                let mut count = 0.0;
+                for f in (0..n_features).filter(|&f| labels[f] == c) {
+                    sum += x[[s, f]];
+                    count += 1.0;
+                }
+                assert_eq!(mean[[s, c]].to_bits(), (sum / count).to_bits());
+            }
+        }
+        let restored = restore(mean.view(), &labels);
+        assert_eq!(restored.dim(), (n_samples, n_features));
+        for s in [0, 999, n_samples - 1] {
+            for f in 0..n_features {
+                assert_eq!(restored[[s, f]], mean[[s, labels[f]]]);
+            }
+        }
+        let transposed = mean.t().as_standard_layout().into_owned();
+        let restored_t = restore(transposed.t(), &labels);
+        assert_eq!(restored_t, restored);
     }
 
     #[test]

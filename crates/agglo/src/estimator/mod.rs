@@ -184,12 +184,54 @@ impl Params {
 /// Copies `x` (or its transpose) into a contiguous `f64` matrix with one
 /// point per row, refusing non-finite values; positions in errors refer to
 /// `x` as given.
+///
+/// The copy runs in parallel over blocks of points small enough to stay in
+/// cache while they are transposed, reading `x` along its contiguous axis;
+/// values are only converted, never combined, so the result does not
+/// depend on the number of threads.
 fn points_of<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Array2<f64>> {
-    check_finite(x)?;
+    use rayon::prelude::*;
+
     let view = if transpose { x.t() } else { x };
-    Ok(Array2::from_shape_fn(view.dim(), |(i, j)| {
-        view[[i, j]].to_f64()
-    }))
+    let (n_points, dim) = view.dim();
+    let mut data = vec![0.0; n_points * dim];
+    if n_points * dim == 0 {
+        return Ok(Array2::from_shape_vec((n_points, dim), data).unwrap_or_default());
+    }
+    // Read along rows of the view when they are the contiguous axis.
+    let [point_stride, coordinate_stride] = [view.strides()[0], view.strides()[1]];
+    let by_rows = coordinate_stride.unsigned_abs() <= point_stride.unsigned_abs();
+    // About 32 KiB of output per block.
+    let block = (4096 / dim).max(1);
+    let finite = data
+        .par_chunks_mut(block * dim)
+        .enumerate()
+        .map(|(b, out)| {
+            let first = b * block;
+            let points = view.slice_axis(
+                ndarray::Axis(0),
+                ndarray::Slice::from(first..first + out.len() / dim),
+            );
+            if by_rows {
+                for (row, out) in points.rows().into_iter().zip(out.chunks_mut(dim)) {
+                    for (o, &v) in out.iter_mut().zip(row.iter()) {
+                        *o = v.to_f64();
+                    }
+                }
+            } else {
+                for (t, column) in points.columns().into_iter().enumerate() {
+                    for (p, &v) in column.iter().enumerate() {
+                        out[p * dim + t] = v.to_f64();
+                    }
+                }
+            }
+            out.iter().all(|v| v.is_finite())
+        })
+        .reduce(|| true, |a, b| a && b);
+    if !finite {
+        check_finite(x)?;
+    }
+    Ok(Array2::from_shape_vec((n_points, dim), data).unwrap_or_default())
 }
 
 /// Refuses arrays with fewer than `min` along an axis.
@@ -200,8 +242,23 @@ fn require(what: &'static str, got: usize, min: usize) -> Result<()> {
     Ok(())
 }
 
-/// Refuses NaN and infinities, naming the first one found.
+/// Refuses NaN and infinities, naming the first one found (in row-major
+/// order of `x`). All values are checked in parallel first; the ordered
+/// search runs only when something was found.
 fn check_finite<A: Element>(x: ArrayView2<'_, A>) -> Result<()> {
+    use rayon::prelude::*;
+
+    let all_finite = match x.as_slice_memory_order() {
+        Some(values) => values
+            .par_chunks(1 << 14)
+            .all(|chunk| chunk.iter().all(|v| v.to_f64().is_finite())),
+        None => (0..x.nrows())
+            .into_par_iter()
+            .all(|r| x.row(r).iter().all(|v| v.to_f64().is_finite())),
+    };
+    if all_finite {
+        return Ok(());
+    }
     for ((row, column), &value) in x.indexed_iter() {
         let value = value.to_f64();
         if !value.is_finite() {
