@@ -2,8 +2,12 @@
 //! C or Fortran order, with the header checked before anything large is
 //! allocated.
 
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
 use anyhow::Result;
-use ndarray::ArrayD;
+use ndarray::{ArrayD, IxDyn, ShapeBuilder};
 use ndarray_npy::{ReadNpyExt, ReadableElement};
 
 use crate::bad_input;
@@ -190,12 +194,84 @@ impl NumericArray {
 
 /// Reads an `.npy` held in memory; `name` is used in error messages.
 ///
+/// The data is decoded in one pass (in parallel for large arrays) straight
+/// into the array returned, in the file's own order (a Fortran-ordered file
+/// gives a Fortran-ordered array).
+///
 /// # Errors
 /// Every problem is a [`crate::BadInput`] naming `name`: not an `.npy`, a
 /// dtype that is not real numeric, a header whose shape overflows or does
 /// not match the data's length (truncated or padded files).
 pub fn read_numeric(bytes: &[u8], name: &str) -> Result<(NumericArray, NpyHeader)> {
     let (header, offset) = parse_header(bytes).map_err(|e| bad_input(format!("{name}: {e}")))?;
+    let kind = check_length(&header, bytes.len() - offset, name)?;
+    if let Some(decoder) = Decoder::of(&header) {
+        let n_items = (bytes.len() - offset) / decoder.width;
+        let mut array = decoder.allocate(n_items);
+        if array.fill(&decoder, &bytes[offset..], 0) {
+            return Ok((array.into_array(&header, name)?, header));
+        }
+    }
+    Ok((read_with_ndarray_npy(bytes, kind, name)?, header))
+}
+
+/// Reads an `.npy` file straight into its final array: the header first,
+/// then the data in blocks decoded as they arrive, so the file's bytes are
+/// never held in memory at once. Same checks and messages as
+/// [`read_numeric`].
+///
+/// # Errors
+/// A missing or unreadable file, and everything [`read_numeric`] refuses.
+pub fn read_numeric_file(path: &Path, name: &str) -> Result<(NumericArray, NpyHeader)> {
+    let cannot_read = |e: std::io::Error| bad_input(format!("cannot read {}: {e}", path.display()));
+    let mut file = File::open(path).map_err(cannot_read)?;
+    let file_len = file.metadata().map_err(cannot_read)?.len();
+    // The header: its length is in the first 12 bytes.
+    let mut head = vec![0u8; file_len.min(12) as usize];
+    file.read_exact(&mut head).map_err(cannot_read)?;
+    let header_end = match (head.get(6), head.len()) {
+        (Some(1), 12) => 10 + u64::from(u16::from_le_bytes([head[8], head[9]])),
+        (Some(2 | 3), 12) => {
+            12 + u64::from(u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
+        }
+        _ => 0,
+    };
+    if header_end > 12 {
+        let more = header_end.min(file_len) - 12;
+        head.resize(12 + more as usize, 0);
+        file.read_exact(&mut head[12..]).map_err(cannot_read)?;
+    }
+    let (header, offset) = parse_header(&head).map_err(|e| bad_input(format!("{name}: {e}")))?;
+    let available = usize::try_from(file_len - offset as u64).unwrap_or(usize::MAX);
+    check_length(&header, available, name)?;
+    if let Some(decoder) = Decoder::of(&header) {
+        let n_items = available / decoder.width;
+        let mut array = decoder.allocate(n_items);
+        let mut block = vec![0u8; (READ_BLOCK / decoder.width).max(1) * decoder.width];
+        let mut done = 0;
+        let mut valid = true;
+        while done < n_items {
+            let items = (n_items - done).min(block.len() / decoder.width);
+            let bytes = &mut block[..items * decoder.width];
+            file.read_exact(bytes).map_err(cannot_read)?;
+            valid &= array.fill(&decoder, bytes, done);
+            done += items;
+        }
+        if valid {
+            return Ok((array.into_array(&header, name)?, header));
+        }
+    }
+    // Other descriptors and invalid booleans: ndarray-npy reads (and words
+    // the error), from the whole file.
+    read_numeric(&read_file(path)?, name)
+}
+
+/// Bytes read from a file per block by [`read_numeric_file`].
+const READ_BLOCK: usize = 1 << 22;
+
+/// Checks the dtype and that the data has exactly the header's length;
+/// returns the element kind.
+fn check_length(header: &NpyHeader, available: usize, name: &str) -> Result<Kind> {
     let kind = header
         .kind()
         .map_err(|e| bad_input(format!("{name}: {e}")))?;
@@ -215,7 +291,6 @@ pub fn read_numeric(bytes: &[u8], name: &str) -> Result<(NumericArray, NpyHeader
             header.shape
         ))
     })?;
-    let available = bytes.len() - offset;
     if expected != available {
         return Err(bad_input(format!(
             "{name}: the header announces shape {:?} of '{}' ({expected} bytes of data) but the file holds {available} bytes{}",
@@ -224,7 +299,13 @@ pub fn read_numeric(bytes: &[u8], name: &str) -> Result<(NumericArray, NpyHeader
             if available < expected { " (truncated?)" } else { "" }
         )));
     }
-    let array = match kind {
+    Ok(kind)
+}
+
+/// The general reader (ndarray-npy), for the descriptors [`Decoder`] does
+/// not take and to word the errors of invalid data.
+fn read_with_ndarray_npy(bytes: &[u8], kind: Kind, name: &str) -> Result<NumericArray> {
+    Ok(match kind {
         Kind::F64 => NumericArray::F64(read_typed::<f64>(bytes, name)?),
         Kind::F32 => NumericArray::F32(read_typed::<f32>(bytes, name)?),
         Kind::Int(1) => NumericArray::F64(read_typed::<i8>(bytes, name)?.mapv(f64::from)),
@@ -238,8 +319,165 @@ pub fn read_numeric(bytes: &[u8], name: &str) -> Result<(NumericArray, NpyHeader
         Kind::Bool => {
             NumericArray::F64(read_typed::<bool>(bytes, name)?.mapv(|b| f64::from(u8::from(b))))
         }
-    };
-    Ok((array, header))
+    })
+}
+
+/// The descriptors decoded here, without ndarray-npy: exactly those it
+/// accepts for each type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Descr {
+    F8(Endian),
+    F4(Endian),
+    I1,
+    U1,
+    B1,
+    I2(Endian),
+    U2(Endian),
+    I4(Endian),
+    U4(Endian),
+    I8(Endian),
+    U8(Endian),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// How one element's bytes are decoded.
+#[derive(Clone, Copy)]
+struct Decoder {
+    descr: Descr,
+    width: usize,
+}
+
+impl Decoder {
+    fn of(header: &NpyHeader) -> Option<Self> {
+        use Endian::{Big, Little};
+        let (descr, width) = match header.descr.as_str() {
+            "<f8" => (Descr::F8(Little), 8),
+            ">f8" => (Descr::F8(Big), 8),
+            "<f4" => (Descr::F4(Little), 4),
+            ">f4" => (Descr::F4(Big), 4),
+            "|i1" => (Descr::I1, 1),
+            "|u1" => (Descr::U1, 1),
+            "|b1" => (Descr::B1, 1),
+            "<i2" => (Descr::I2(Little), 2),
+            ">i2" => (Descr::I2(Big), 2),
+            "<u2" => (Descr::U2(Little), 2),
+            ">u2" => (Descr::U2(Big), 2),
+            "<i4" => (Descr::I4(Little), 4),
+            ">i4" => (Descr::I4(Big), 4),
+            "<u4" => (Descr::U4(Little), 4),
+            ">u4" => (Descr::U4(Big), 4),
+            "<i8" => (Descr::I8(Little), 8),
+            ">i8" => (Descr::I8(Big), 8),
+            "<u8" => (Descr::U8(Little), 8),
+            ">u8" => (Descr::U8(Big), 8),
+            _ => return None,
+        };
+        Some(Decoder { descr, width })
+    }
+
+    fn allocate(&self, n_items: usize) -> Decoded {
+        match self.descr {
+            Descr::F4(_) => Decoded::F32(vec![0.0; n_items]),
+            _ => Decoded::F64(vec![0.0; n_items]),
+        }
+    }
+}
+
+/// The values decoded so far, in file order.
+enum Decoded {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+}
+
+impl Decoded {
+    /// Decodes `bytes` into the values from position `at` on; `false` when
+    /// a boolean is neither 0 nor 1.
+    fn fill(&mut self, decoder: &Decoder, bytes: &[u8], at: usize) -> bool {
+        use Endian::{Big, Little};
+        let items = bytes.len() / decoder.width;
+        macro_rules! decode {
+            ($out:expr, $n:literal, $convert:expr) => {
+                decode_parallel::<_, $n>(bytes, &mut $out[at..at + items], $convert)
+            };
+        }
+        match (self, decoder.descr) {
+            (Decoded::F32(out), Descr::F4(Little)) => decode!(out, 4, f32::from_le_bytes),
+            (Decoded::F32(out), _) => decode!(out, 4, f32::from_be_bytes),
+            (Decoded::F64(out), descr) => match descr {
+                Descr::F8(Little) => decode!(out, 8, f64::from_le_bytes),
+                Descr::F8(Big) => decode!(out, 8, f64::from_be_bytes),
+                Descr::I1 => decode!(out, 1, |b: [u8; 1]| f64::from(b[0] as i8)),
+                Descr::U1 | Descr::B1 => decode!(out, 1, |b: [u8; 1]| f64::from(b[0])),
+                Descr::I2(Little) => decode!(out, 2, |b| f64::from(i16::from_le_bytes(b))),
+                Descr::I2(Big) => decode!(out, 2, |b| f64::from(i16::from_be_bytes(b))),
+                Descr::U2(Little) => decode!(out, 2, |b| f64::from(u16::from_le_bytes(b))),
+                Descr::U2(Big) => decode!(out, 2, |b| f64::from(u16::from_be_bytes(b))),
+                Descr::I4(Little) => decode!(out, 4, |b| f64::from(i32::from_le_bytes(b))),
+                Descr::I4(Big) => decode!(out, 4, |b| f64::from(i32::from_be_bytes(b))),
+                Descr::U4(Little) => decode!(out, 4, |b| f64::from(u32::from_le_bytes(b))),
+                Descr::U4(Big) => decode!(out, 4, |b| f64::from(u32::from_be_bytes(b))),
+                Descr::I8(Little) => decode!(out, 8, |b| i64::from_le_bytes(b) as f64),
+                Descr::I8(Big) => decode!(out, 8, |b| i64::from_be_bytes(b) as f64),
+                Descr::U8(Little) => decode!(out, 8, |b| u64::from_le_bytes(b) as f64),
+                Descr::U8(Big) => decode!(out, 8, |b| u64::from_be_bytes(b) as f64),
+                Descr::F4(_) => {}
+            },
+        }
+        decoder.descr != Descr::B1 || bytes.iter().all(|&b| b <= 1)
+    }
+
+    /// The array of the header's shape and order.
+    fn into_array(self, header: &NpyHeader, name: &str) -> Result<NumericArray> {
+        let shape = IxDyn(&header.shape).set_f(header.fortran_order);
+        let failed = |e| bad_input(format!("{name}: cannot read the array: {e}"));
+        Ok(match self {
+            Decoded::F64(values) => {
+                NumericArray::F64(ArrayD::from_shape_vec(shape, values).map_err(failed)?)
+            }
+            Decoded::F32(values) => {
+                NumericArray::F32(ArrayD::from_shape_vec(shape, values).map_err(failed)?)
+            }
+        })
+    }
+}
+
+/// `out[i] = convert(bytes of element i)`, split over the available cores
+/// when there is enough to do; each value is independent, so the split
+/// changes nothing.
+fn decode_parallel<T: Send, const W: usize>(
+    bytes: &[u8],
+    out: &mut [T],
+    convert: impl Fn([u8; W]) -> T + Copy + Send,
+) {
+    const PER_THREAD: usize = 1 << 20;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(out.len() / PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        decode_serial(bytes, out, convert);
+        return;
+    }
+    let per = out.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for (out, bytes) in out.chunks_mut(per).zip(bytes.chunks(per * W)) {
+            scope.spawn(move || decode_serial(bytes, out, convert));
+        }
+    });
+}
+
+#[inline(always)]
+fn decode_serial<T, const W: usize>(bytes: &[u8], out: &mut [T], convert: impl Fn([u8; W]) -> T) {
+    for (o, b) in out.iter_mut().zip(bytes.chunks_exact(W)) {
+        let mut raw = [0u8; W];
+        raw.copy_from_slice(b);
+        *o = convert(raw);
+    }
 }
 
 fn read_typed<T: ReadableElement>(bytes: &[u8], name: &str) -> Result<ArrayD<T>> {
@@ -323,5 +561,156 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a NumPy .npy file"), "{err}");
+    }
+
+    /// Every decoded descriptor against ndarray-npy's reading, in memory and
+    /// streamed from a file (one file spans several read blocks).
+    #[test]
+    fn fast_decoding_matches_ndarray_npy() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: Vec<(&str, usize, Vec<u8>)> = vec![
+            (
+                "<f8",
+                8,
+                (0..48u64)
+                    .flat_map(|v| (v as f64 * -0.5).to_le_bytes())
+                    .collect(),
+            ),
+            (
+                ">f8",
+                8,
+                (0..48u64)
+                    .flat_map(|v| (v as f64 * 1.5).to_be_bytes())
+                    .collect(),
+            ),
+            (
+                "<f4",
+                4,
+                (0..48u32)
+                    .flat_map(|v| (v as f32 * 0.25).to_le_bytes())
+                    .collect(),
+            ),
+            (
+                ">f4",
+                4,
+                (0..48u32)
+                    .flat_map(|v| (v as f32 * 0.75).to_be_bytes())
+                    .collect(),
+            ),
+            ("|i1", 1, (0..48u8).map(|v| v.wrapping_mul(37)).collect()),
+            ("|u1", 1, (0..48u8).map(|v| v.wrapping_mul(91)).collect()),
+            ("|b1", 1, (0..48u8).map(|v| v % 2).collect()),
+            (
+                "<i2",
+                2,
+                (0..48i16).flat_map(|v| (v * -999).to_le_bytes()).collect(),
+            ),
+            (
+                ">u2",
+                2,
+                (0..48u16).flat_map(|v| (v * 1234).to_be_bytes()).collect(),
+            ),
+            (
+                "<i4",
+                4,
+                (0..48i32)
+                    .flat_map(|v| (v * -99_999).to_le_bytes())
+                    .collect(),
+            ),
+            (
+                ">u4",
+                4,
+                (0..48u32)
+                    .flat_map(|v| (v * 77_777).to_be_bytes())
+                    .collect(),
+            ),
+            (
+                ">i8",
+                8,
+                (0..48i64)
+                    .flat_map(|v| (v * -(1 << 60) / 7).to_be_bytes())
+                    .collect(),
+            ),
+            (
+                "<u8",
+                8,
+                (0..48u64)
+                    .flat_map(|v| (v * (1 << 59)).to_le_bytes())
+                    .collect(),
+            ),
+        ];
+        for (descr, width, data) in cases {
+            for fortran in [false, true] {
+                let header = format!(
+                    "{{'descr': '{descr}', 'fortran_order': {}, 'shape': (6, 8), }}",
+                    if fortran { "True" } else { "False" }
+                );
+                let bytes = npy(&header, &data);
+                let kind = Decoder::of(&parse_header(&bytes).unwrap().0).map(|d| d.width);
+                assert_eq!(kind, Some(width), "{descr}");
+                let (fast, _) = read_numeric(&bytes, "x.npy").unwrap();
+                let reference = read_with_ndarray_npy(
+                    &bytes,
+                    parse_header(&bytes).unwrap().0.kind().unwrap(),
+                    "x.npy",
+                )
+                .unwrap();
+                assert_eq!(fast, reference, "{descr} fortran={fortran}");
+                let path = dir.path().join("x.npy");
+                std::fs::write(&path, &bytes).unwrap();
+                let (streamed, _) = read_numeric_file(&path, "x.npy").unwrap();
+                assert_eq!(streamed, reference, "{descr} fortran={fortran}");
+            }
+        }
+        // Several read blocks.
+        let n = READ_BLOCK / 8 * 2 + 3;
+        let data: Vec<u8> = (0..n)
+            .flat_map(|v| (v as f64).sqrt().to_le_bytes())
+            .collect();
+        let bytes = npy(
+            &format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({n},), }}"),
+            &data,
+        );
+        let path = dir.path().join("long.npy");
+        std::fs::write(&path, &bytes).unwrap();
+        let (streamed, header) = read_numeric_file(&path, "long.npy").unwrap();
+        assert_eq!(header.shape, vec![n]);
+        assert_eq!(streamed, read_numeric(&bytes, "long.npy").unwrap().0);
+    }
+
+    #[test]
+    fn streamed_reading_refuses_what_reading_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad: Vec<Vec<u8>> = vec![
+            npy(
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
+                &[0; 16],
+            ),
+            npy(
+                "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }",
+                &[0; 16],
+            ),
+            npy(
+                "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+                &[0, 2, 1],
+            ),
+            npy(
+                "{'descr': '=f8', 'fortran_order': False, 'shape': (1,), }",
+                &[0; 8],
+            ),
+            b"hello world".to_vec(),
+            b"\x93NUMPY\x01\x00\xff\x00{'descr'".to_vec(),
+        ];
+        for bytes in bad {
+            let path = dir.path().join("bad.npy");
+            std::fs::write(&path, &bytes).unwrap();
+            let expected = read_numeric(&bytes, "bad.npy").unwrap_err().to_string();
+            let got = read_numeric_file(&path, "bad.npy").unwrap_err().to_string();
+            assert_eq!(got, expected);
+        }
+        let missing = read_numeric_file(&dir.path().join("none.npy"), "none.npy")
+            .unwrap_err()
+            .to_string();
+        assert!(missing.starts_with("cannot read"), "{missing}");
     }
 }
