@@ -5,13 +5,16 @@
 //! order of `data[mask]` in nibabel and nilearn. Values are read as
 //! `float64` with the header's scaling applied, as nibabel's `get_fdata`.
 
+use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use flate2::read::GzDecoder;
 use ndarray::{ArrayD, Axis, IxDyn};
-use nifti::{IntoNdArray, NiftiHeader, NiftiObject, ReaderOptions};
+use nifti::{InMemNiftiObject, IntoNdArray, NiftiHeader, NiftiObject, NiftiType};
 
 use crate::bad_input;
+use crate::npy::read_file;
 
 /// Whether `path` names a NIfTI file.
 pub fn is_nifti(path: &Path) -> bool {
@@ -65,14 +68,60 @@ impl NiftiImage {
 /// Reads a NIfTI image.
 ///
 /// # Errors
-/// A missing, truncated or corrupt file, as bad input naming it.
+/// A missing, truncated or corrupt file, as bad input naming it; see
+/// [`read_nifti_bytes`].
 pub fn read_nifti(path: &Path) -> Result<NiftiImage> {
-    let name = path.display();
+    let name = path.display().to_string();
     if !path.is_file() {
         return Err(bad_input(format!("cannot read {name}: no such file")));
     }
-    let object = ReaderOptions::new()
-        .read_file(path)
+    if let Ok(meta) = std::fs::metadata(path) {
+        crate::resources::ensure_memory(
+            meta.len(),
+            &format!("reading {name} ({})", crate::resources::human(meta.len())),
+        )?;
+    }
+    read_nifti_bytes(&read_file(path)?, &name)
+}
+
+/// The size of a NIfTI-1 header and of the extension flag that follows it.
+const HEADER_BYTES: usize = 348 + 4;
+
+/// Reads a NIfTI-1 image (`.nii`, or `.nii.gz` when `bytes` start with the
+/// gzip magic) held in memory; `name` is used in error messages.
+///
+/// The header is checked before anything is allocated from it: its shape
+/// times the voxel size must fit in the file (after decompression, which
+/// stops at what the header announces), every extension must fit in the
+/// file, and the image must fit in the available memory.
+///
+/// # Errors
+/// Not a NIfTI-1 image, a header-only `.hdr`/`.img` pair, a data type
+/// that is not real numeric, a header that contradicts itself or the
+/// file's length (truncated files), or an image too large for memory; all
+/// as bad input naming `name`, except the last.
+pub fn read_nifti_bytes(bytes: &[u8], name: &str) -> Result<NiftiImage> {
+    let decompressed;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        decompressed = gunzip(bytes, name)?;
+        &decompressed[..]
+    } else {
+        bytes
+    };
+    let layout = Layout::of(bytes, name)?;
+    let extensions_end = layout.extensions_end(bytes, name)?;
+    let available = bytes.len() - extensions_end;
+    if available < layout.data_bytes {
+        return Err(bad_input(format!(
+            "{name}: the header announces shape {:?} of {:?} ({} bytes of voxel data) but the file holds {available} bytes after the header (truncated?)",
+            layout.shape, layout.datatype, layout.data_bytes
+        )));
+    }
+    // The voxels are copied out of the file, then converted to f64.
+    let needed =
+        (layout.data_bytes as u64).saturating_add((layout.n_voxels as u64).saturating_mul(8));
+    crate::resources::ensure_memory(needed, &format!("reading {name}"))?;
+    let object = InMemNiftiObject::from_reader(bytes)
         .map_err(|e| bad_input(format!("{name}: not a readable NIfTI image: {e}")))?;
     let header = object.header().clone();
     let data = object
@@ -80,6 +129,155 @@ pub fn read_nifti(path: &Path) -> Result<NiftiImage> {
         .into_ndarray::<f64>()
         .map_err(|e| bad_input(format!("{name}: cannot read the voxel data: {e}")))?;
     Ok(NiftiImage { header, data })
+}
+
+/// What a NIfTI-1 header says about the voxel data, checked for
+/// consistency.
+struct Layout {
+    header: NiftiHeader,
+    shape: Vec<u16>,
+    datatype: NiftiType,
+    n_voxels: usize,
+    data_bytes: usize,
+}
+
+impl Layout {
+    /// Parses and checks the header at the start of `bytes`.
+    fn of(bytes: &[u8], name: &str) -> Result<Self> {
+        if bytes.len() < HEADER_BYTES {
+            return Err(bad_input(format!(
+                "{name}: not a NIfTI-1 image: {} bytes, shorter than a header ({HEADER_BYTES} bytes)",
+                bytes.len()
+            )));
+        }
+        let header = NiftiHeader::from_reader(bytes)
+            .map_err(|e| bad_input(format!("{name}: not a readable NIfTI image: {e}")))?;
+        if &header.magic == nifti::header::MAGIC_CODE_NI1 {
+            return Err(bad_input(format!(
+                "{name}: a header-only NIfTI file (.hdr/.img pair) is not supported; save it as a single .nii or .nii.gz"
+            )));
+        }
+        let shape = header
+            .dim()
+            .map_err(|e| {
+                bad_input(format!(
+                    "{name}: bad dimensions {:?} in the header: {e}",
+                    header.dim
+                ))
+            })?
+            .to_vec();
+        let datatype = header.data_type().map_err(|_| {
+            bad_input(format!(
+                "{name}: unknown NIfTI datatype code {}",
+                header.datatype
+            ))
+        })?;
+        if !matches!(
+            datatype,
+            NiftiType::Uint8
+                | NiftiType::Int8
+                | NiftiType::Uint16
+                | NiftiType::Int16
+                | NiftiType::Uint32
+                | NiftiType::Int32
+                | NiftiType::Uint64
+                | NiftiType::Int64
+                | NiftiType::Float32
+                | NiftiType::Float64
+        ) {
+            return Err(bad_input(format!(
+                "{name}: NIfTI datatype {datatype:?} is not supported: agglo reads integer, float32 and float64 images"
+            )));
+        }
+        let item_size = datatype.size_of();
+        if i64::from(header.bitpix) != 8 * item_size as i64 {
+            return Err(bad_input(format!(
+                "{name}: the header is inconsistent: bitpix is {} for datatype {datatype:?} ({} bits)",
+                header.bitpix,
+                8 * item_size
+            )));
+        }
+        let overflow = || {
+            bad_input(format!(
+                "{name}: the shape {shape:?} in the header overflows"
+            ))
+        };
+        let n_voxels = shape
+            .iter()
+            .try_fold(1usize, |acc, &d| acc.checked_mul(usize::from(d)))
+            .ok_or_else(overflow)?;
+        let data_bytes = n_voxels.checked_mul(item_size).ok_or_else(overflow)?;
+        Ok(Layout {
+            header,
+            shape,
+            datatype,
+            n_voxels,
+            data_bytes,
+        })
+    }
+
+    /// Where the voxel data starts: after the header, the extension flag
+    /// and the extensions the `nifti` crate reads (while their sizes sum to
+    /// less than `vox_offset − 352`), each checked to fit in `bytes`.
+    fn extensions_end(&self, bytes: &[u8], name: &str) -> Result<usize> {
+        let mut position = HEADER_BYTES;
+        if bytes[348] == 0 {
+            return Ok(position);
+        }
+        let announced = (self.header.vox_offset as usize).saturating_sub(HEADER_BYTES);
+        let mut read = 0usize;
+        while read < announced {
+            let field = |at: usize| -> Option<i32> {
+                let raw: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+                Some(match self.header.endianness {
+                    nifti::Endianness::Little => i32::from_le_bytes(raw),
+                    nifti::Endianness::Big => i32::from_be_bytes(raw),
+                })
+            };
+            let esize = field(position)
+                .filter(|_| field(position + 4).is_some())
+                .ok_or_else(|| {
+                    bad_input(format!(
+                        "{name}: the file ends inside a header extension (truncated?)"
+                    ))
+                })?;
+            let data_size = usize::try_from(esize)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(8);
+            if data_size > bytes.len() - position - 8 {
+                return Err(bad_input(format!(
+                    "{name}: a header extension announces {esize} bytes but the file holds {} after it (truncated or corrupt)",
+                    bytes.len() - position
+                )));
+            }
+            position += 8 + data_size;
+            read = read.saturating_add(usize::try_from(esize).unwrap_or(usize::MAX));
+        }
+        Ok(position)
+    }
+}
+
+/// Decompresses a `.nii.gz`, never more than its header announces, after
+/// checking that this fits in memory.
+fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
+    let corrupt = |e: std::io::Error| bad_input(format!("{name}: cannot decompress: {e}"));
+    let mut decoder = GzDecoder::new(bytes);
+    let mut out = Vec::new();
+    (&mut decoder)
+        .take(HEADER_BYTES as u64)
+        .read_to_end(&mut out)
+        .map_err(corrupt)?;
+    let layout = Layout::of(&out, name)?;
+    let announced = (layout.header.vox_offset as usize)
+        .max(HEADER_BYTES)
+        .checked_add(layout.data_bytes)
+        .ok_or_else(|| bad_input(format!("{name}: the header's sizes overflow")))?;
+    crate::resources::ensure_memory(announced as u64, &format!("decompressing {name}"))?;
+    (&mut decoder)
+        .take((announced - HEADER_BYTES) as u64)
+        .read_to_end(&mut out)
+        .map_err(corrupt)?;
+    Ok(out)
 }
 
 /// Reads a NIfTI mask: voxels that are not zero are inside. Like nilearn, a
