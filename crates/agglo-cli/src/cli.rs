@@ -22,7 +22,8 @@ pub enum Command {
         after_help = "Example:\n  agglo digits --n-clusters 32 --output digits_agglomeration.png"
     )]
     Digits(DigitsArgs),
-    /// Fit a model to a NumPy array and write labels, tree and pooled data.
+    /// Fit a model to an array (.npy, .npz, .csv) or a NIfTI image and write
+    /// labels, tree and pooled data.
     #[command(after_help = "Examples:\n  \
         agglo fit images.npy --grid 8,8 --n-clusters 32 --out result --figure result.png\n  \
         agglo fit series.nii.gz --mask brain.nii.gz --n-clusters 500 --out parcels\n  \
