@@ -298,7 +298,9 @@ pub fn run(case: &Case) {
     let k = fitted.n_clusters();
     for data in [&x, &new] {
         let Ok(reduced) = fitted.transform(data.view()) else {
-            assert!(data.ncols() != cols || data.iter().any(|v| !v.is_finite()));
+            assert!(
+                data.nrows() == 0 || data.ncols() != cols || data.iter().any(|v| !v.is_finite())
+            );
             continue;
         };
         assert_eq!(reduced.dim(), (data.nrows(), k));

@@ -17,17 +17,78 @@ pub fn npy(bytes: &[u8]) {
 }
 
 /// `.npz` bytes: the zip members, and the scipy.sparse connectivity reader.
+///
+/// An input whose first byte is odd (a zip file starts with an even `P`)
+/// describes the members instead (see [`archive`]), zipped with valid
+/// checksums so that the fuzzer reaches the member parsers rather than
+/// stopping at a CRC mismatch.
 pub fn npz(bytes: &[u8]) {
+    let Some((&pick, rest)) = bytes.split_first() else {
+        return;
+    };
+    let zipped;
+    let bytes = if pick % 2 == 1 {
+        zipped = archive(rest, pick & 2 != 0);
+        &zipped[..]
+    } else {
+        bytes
+    };
     if let Ok(members) = agglo_cli::npz::read_members(bytes, "fuzz.npz") {
         for (key, member) in &members {
             let _ = agglo_cli::npy::read_numeric(member, key);
         }
     }
-    if let Ok(graph) = agglo_cli::npz::read_sparse_connectivity(bytes, "fuzz.npz") {
-        for (row, col) in graph.entries() {
-            assert!(row < graph.n_nodes() && col < graph.n_nodes());
+    // The sizes of the seeds: hand-made 3 × 3, k-NN 60 × 60, grid 64 × 64.
+    for n_points in [3, 60, 64] {
+        if let Ok(graph) = agglo_cli::npz::read_sparse_connectivity(bytes, "fuzz.npz", n_points) {
+            assert_eq!(graph.n_nodes(), n_points);
+            for (row, col) in graph.entries() {
+                assert!(row < n_points && col < n_points);
+            }
         }
     }
+}
+
+/// A zip archive of the members described by `spec`: repeatedly a name
+/// (one of the names `save_npz` writes, picked by a byte), a length (two
+/// bytes, little-endian) and that many bytes of content; stored, or
+/// deflated when `deflate`.
+fn archive(mut spec: &[u8], deflate: bool) -> Vec<u8> {
+    use std::io::Write;
+    const NAMES: [&str; 9] = [
+        "format.npy",
+        "shape.npy",
+        "data.npy",
+        "row.npy",
+        "col.npy",
+        "indptr.npy",
+        "indices.npy",
+        "x.npy",
+        "format",
+    ];
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut used = Vec::new();
+    while let [name, a, b, tail @ ..] = spec {
+        let len = usize::from(u16::from_le_bytes([*a, *b])).min(tail.len());
+        let name = NAMES[usize::from(*name) % NAMES.len()];
+        let (content, next) = tail.split_at(len);
+        spec = next;
+        if used.contains(&name) || writer.start_file(name, options).is_err() {
+            continue;
+        }
+        used.push(name);
+        let _ = writer.write_all(content);
+    }
+    writer
+        .finish()
+        .map(std::io::Cursor::into_inner)
+        .unwrap_or_default()
 }
 
 /// NIfTI-1 bytes (`.nii`, or `.nii.gz` when gzipped).

@@ -148,7 +148,8 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
         NumericArray::F32(a) => saved
             .model
             .transform(a.view().into_dimensionality().expect("2-D")),
-    }?;
+    }
+    .map_err(|e| bad_input(format!("{}: {e}", args.input.display())))?;
     write_table(&args.out, format, &reduced, None)?;
     if !args.quiet {
         println!(
@@ -183,7 +184,23 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
             loaded.array.shape()
         ))
     })?;
-    let restored = saved.model.inverse_transform(reduced.view())?;
+    if reduced.nrows() == 0 {
+        return Err(bad_input(format!(
+            "{}: no samples (shape {:?})",
+            args.input.display(),
+            reduced.shape()
+        )));
+    }
+    if let Some(((row, column), value)) = reduced.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(bad_input(format!(
+            "{}: non-finite value ({value}) at row {row}, column {column}",
+            args.input.display()
+        )));
+    }
+    let restored = saved
+        .model
+        .inverse_transform(reduced.view())
+        .map_err(|e| bad_input(format!("{}: {e}", args.input.display())))?;
     let reference = if format == OutputFormat::Nifti {
         let path = args.model.join("labels.nii.gz");
         if !path.is_file() {

@@ -168,7 +168,7 @@ pub fn read_connectivity(path: &Path, n_points: usize) -> Result<Connectivity> {
     let name = path.display().to_string();
     let bytes = read_file(path)?;
     let graph = if bytes.starts_with(b"PK") {
-        read_sparse_connectivity(&bytes, &name)?
+        read_sparse_connectivity(&bytes, &name, n_points)?
     } else {
         let (array, _) = read_numeric(&bytes, &name)?;
         let edges = array.to_f64();

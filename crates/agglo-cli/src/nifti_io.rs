@@ -257,6 +257,9 @@ impl Layout {
     }
 }
 
+/// A bound on deflate's expansion (the format's limit is about 1032:1).
+const MAX_DEFLATE_RATIO: usize = 1100;
+
 /// Decompresses a `.nii.gz`, never more than its header announces, after
 /// checking that this fits in memory.
 fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
@@ -270,8 +273,19 @@ fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
     let layout = Layout::of(&out, name)?;
     let announced = (layout.header.vox_offset as usize)
         .max(HEADER_BYTES)
-        .checked_add(layout.data_bytes)
-        .ok_or_else(|| bad_input(format!("{name}: the header's sizes overflow")))?;
+        .saturating_add(layout.data_bytes);
+    // Deflate expands at most about 1032-fold: a header announcing more
+    // than that is corrupt, however much memory there is.
+    let most = bytes.len().saturating_mul(MAX_DEFLATE_RATIO);
+    if announced > most {
+        return Err(bad_input(format!(
+            "{name}: the header announces {announced} bytes (shape {:?} of {:?} from byte {}), more than a {}-byte gzip file can hold (corrupt header?)",
+            layout.shape,
+            layout.datatype,
+            layout.header.vox_offset,
+            bytes.len()
+        )));
+    }
     crate::resources::ensure_memory(announced as u64, &format!("decompressing {name}"))?;
     (&mut decoder)
         .take((announced - HEADER_BYTES) as u64)

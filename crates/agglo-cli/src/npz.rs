@@ -33,12 +33,14 @@ pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>
     Ok(members)
 }
 
-/// Reads a scipy sparse matrix saved by `save_npz` as a connectivity graph.
+/// Reads a scipy sparse matrix saved by `save_npz` as a connectivity graph
+/// over `n_points` points.
 ///
 /// # Errors
-/// A missing member, an unsupported format (bsr, dia), indices that are
-/// negative, not integers, inconsistent or out of range.
-pub fn read_sparse_connectivity(bytes: &[u8], name: &str) -> Result<Connectivity> {
+/// A missing member, an unsupported format (bsr, dia), a shape other than
+/// `(n_points, n_points)` (checked before the graph is built), indices that
+/// are negative, not integers, inconsistent or out of range.
+pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Result<Connectivity> {
     let members = read_members(bytes, name)?;
     let get = |key: &str| {
         members.get(key).ok_or_else(|| {
@@ -55,6 +57,16 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str) -> Result<Connectivity
             "{name}: a 2-D sparse matrix is needed, got shape {shape:?}"
         )));
     };
+    if n_rows != n_cols {
+        return Err(bad_input(format!(
+            "{name}: connectivity matrix must be square, got shape ({n_rows}, {n_cols})"
+        )));
+    }
+    if n_rows != n_points {
+        return Err(bad_input(format!(
+            "{name}: the connectivity matrix has shape ({n_rows}, {n_rows}), but there are {n_points} points to cluster"
+        )));
+    }
     let data = read_numeric(get("data")?, &format!("{name}:data"))?
         .0
         .to_f64()

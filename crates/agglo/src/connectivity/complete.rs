@@ -120,7 +120,7 @@ pub fn complete_components(
         }
     }
     Ok(Completion {
-        connectivity: graph.with_edges(&added_edges),
+        connectivity: graph.with_edges(&added_edges)?,
         n_components,
         added_edges,
     })

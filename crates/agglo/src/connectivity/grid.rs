@@ -93,7 +93,7 @@ pub fn grid_to_graph(shape: &[usize], mask: Option<ArrayViewD<'_, bool>>) -> Res
         }
     }
     debug_assert!(pairs.windows(2).all(|w| w[0] < w[1]));
-    Ok(Connectivity::from_sorted_pairs(n_nodes, &pairs))
+    Connectivity::from_sorted_pairs(n_nodes, &pairs)
 }
 
 /// The id of an outside point in [`mask_ranks`].

@@ -48,7 +48,8 @@ impl Connectivity {
     /// directions, duplicates collapse, `(a, a)` is a self-loop.
     ///
     /// # Errors
-    /// [`AggloError::EdgeOutOfRange`] when a node id is `>= n_nodes`.
+    /// [`AggloError::EdgeOutOfRange`] when a node id is `>= n_nodes`;
+    /// [`AggloError::TooLarge`] when `n_nodes` nodes cannot be allocated.
     pub fn from_edges(n_nodes: usize, edges: &[(usize, usize)]) -> Result<Self> {
         let mut pairs = Vec::with_capacity(edges.len() * 2);
         for &(a, b) in edges {
@@ -60,7 +61,7 @@ impl Connectivity {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        Ok(Self::from_sorted_pairs(n_nodes, &pairs))
+        Self::from_sorted_pairs(n_nodes, &pairs)
     }
 
     /// A graph from a sparse matrix given as `(row, col, value)` triplets
@@ -77,7 +78,8 @@ impl Connectivity {
     ///
     /// # Errors
     /// A non-square shape, triplet arrays of different lengths, an index
-    /// out of range or a non-finite value.
+    /// out of range or a non-finite value; [`AggloError::TooLarge`] for a
+    /// shape whose nodes cannot be allocated.
     pub fn from_triplets(
         shape: (usize, usize),
         rows: &[usize],
@@ -129,13 +131,22 @@ impl Connectivity {
                 pairs.push((r, c));
             }
         }
-        Ok(Self::from_sorted_pairs(n_rows, &pairs))
+        Self::from_sorted_pairs(n_rows, &pairs)
     }
 
     /// Builds the compressed rows from pairs sorted by (row, col), no
     /// duplicates.
-    fn from_sorted_pairs(n_nodes: usize, pairs: &[(usize, usize)]) -> Self {
-        let mut indptr = vec![0usize; n_nodes + 1];
+    ///
+    /// # Errors
+    /// [`AggloError::TooLarge`] when the row pointers of `n_nodes` nodes
+    /// cannot be allocated (a corrupt shape, say).
+    fn from_sorted_pairs(n_nodes: usize, pairs: &[(usize, usize)]) -> Result<Self> {
+        let mut indptr = Vec::new();
+        n_nodes
+            .checked_add(1)
+            .and_then(|len| indptr.try_reserve_exact(len).ok())
+            .ok_or_else(|| AggloError::TooLarge(format!("a graph of {n_nodes} nodes")))?;
+        indptr.resize(n_nodes + 1, 0usize);
         for &(r, _) in pairs {
             indptr[r + 1] += 1;
         }
@@ -143,11 +154,11 @@ impl Connectivity {
             indptr[i + 1] += indptr[i];
         }
         let indices = pairs.iter().map(|&(_, c)| c).collect();
-        Connectivity {
+        Ok(Connectivity {
             n_nodes,
             indptr,
             indices,
-        }
+        })
     }
 
     /// The number of nodes (points).
@@ -181,7 +192,7 @@ impl Connectivity {
     }
 
     /// A copy with the undirected edges `extra` added.
-    pub(crate) fn with_edges(&self, extra: &[(usize, usize)]) -> Self {
+    pub(crate) fn with_edges(&self, extra: &[(usize, usize)]) -> Result<Self> {
         let mut pairs: Vec<(usize, usize)> = self.entries().collect();
         for &(a, b) in extra {
             pairs.push((a, b));

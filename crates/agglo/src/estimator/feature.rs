@@ -124,8 +124,10 @@ impl FittedFeatureAgglomeration {
     /// mean sums in ascending feature order, then divides by the size).
     ///
     /// # Errors
-    /// `x` of another width than the fitted data, or non-finite values.
+    /// `x` without samples (as scikit-learn's validation refuses it), of
+    /// another width than the fitted data, or with non-finite values.
     pub fn transform<A: Element>(&self, x: ArrayView2<'_, A>) -> Result<Array2<f64>> {
+        require("number of samples", x.nrows(), 1)?;
         self.check_width(x.ncols())?;
         check_finite(x)?;
         Ok(pooling::pool(
