@@ -10,24 +10,63 @@ use anyhow::Result;
 use crate::bad_input;
 use crate::npy::{parse_header, read_numeric};
 
+/// A bound on deflate's expansion (the format's limit is about 1032:1).
+const MAX_DEFLATE_RATIO: u64 = 1100;
+
 /// The members of an `.npz` archive: name (without `.npy`) → bytes.
 ///
+/// The sizes the archive declares are checked before anything is
+/// decompressed: each must be one the member's compressed bytes can expand
+/// to, and together they must fit in the available memory; no member is
+/// read beyond its declared size.
+///
 /// # Errors
-/// Not a zip archive, or a member that cannot be decompressed.
+/// Not a zip archive, a member that cannot be decompressed or whose
+/// declared size is impossible or exceeded, or members too large for the
+/// available memory.
 pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| bad_input(format!("{name}: not a valid .npz (zip) archive: {e}")))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).map_err(|e| {
+            bad_input(format!(
+                "{name}: cannot open member {i} of the archive: {e}"
+            ))
+        })?;
+        let most = file
+            .compressed_size()
+            .saturating_mul(MAX_DEFLATE_RATIO)
+            .saturating_add(1024);
+        if file.size() > most {
+            return Err(bad_input(format!(
+                "{name}: member '{}' declares {} bytes, more than its {} compressed bytes can hold (corrupt archive?)",
+                file.name(),
+                file.size(),
+                file.compressed_size()
+            )));
+        }
+        total = total.saturating_add(file.size());
+    }
+    crate::resources::ensure_memory(total, &format!("decompressing {name}"))?;
     let mut members = BTreeMap::new();
     for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| {
+        let file = archive.by_index(i).map_err(|e| {
             bad_input(format!(
                 "{name}: cannot open member {i} of the archive: {e}"
             ))
         })?;
         let member = file.name().trim_end_matches(".npy").to_string();
+        let declared = file.size();
         let mut data = Vec::new();
-        file.read_to_end(&mut data)
+        file.take(declared.saturating_add(1))
+            .read_to_end(&mut data)
             .map_err(|e| bad_input(format!("{name}: cannot decompress '{member}': {e}")))?;
+        if data.len() as u64 > declared {
+            return Err(bad_input(format!(
+                "{name}: member '{member}' holds more than the {declared} bytes it declares (corrupt archive?)"
+            )));
+        }
         members.insert(member, data);
     }
     Ok(members)

@@ -335,10 +335,19 @@ fn broken_npz_and_sparse_files_are_refused() {
     let mut corrupt = good.clone();
     corrupt[60..70].fill(0xff);
     let sparse = sparse_coo((64, 64), &[0, 1], &[1, 2]);
+    // The uncompressed size the central directory declares for `x.npy`.
+    let declaring = |size: u32| {
+        let mut bytes = good.clone();
+        let at = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap() + 24;
+        bytes[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        bytes
+    };
     let scene = Scene::new(&[
         ("good.npz", good.clone()),
         ("truncated.npz", good[..good.len() / 2].to_vec()),
         ("corrupt.npz", corrupt),
+        ("bomb.npz", declaring(0xF000_0000)),
+        ("undersized.npz", declaring(100)),
         ("two.npz", zip(&[("x.npy", &x), ("y.npy", &x)], false)),
         ("empty.npz", zip(&[], false)),
         ("text_member.npz", zip(&[("x.npy", b"hello")], false)),
@@ -382,6 +391,11 @@ fn broken_npz_and_sparse_files_are_refused() {
     for (file, expected) in [
         ("truncated.npz", vec!["truncated.npz", "not a valid .npz"]),
         ("corrupt.npz", vec!["corrupt.npz", "cannot decompress 'x'"]),
+        ("bomb.npz", vec!["bomb.npz", "declares 4026531840 bytes"]),
+        (
+            "undersized.npz",
+            vec!["undersized.npz", "more than the 100 bytes"],
+        ),
         ("two.npz", vec!["two.npz", "2 arrays (x, y)", "--key"]),
         ("empty.npz", vec!["empty.npz", "0 arrays"]),
         (
