@@ -14,7 +14,9 @@
 //!   live clusters is closer.
 //! - Labels: exactly scikit-learn's `_hc_cut` (heap positions) or forest
 //!   ranks of the tree, `n_clusters` groups, each connected in the
-//!   completed graph.
+//!   completed graph; with a distance threshold at one of the tree's own
+//!   (tied) distances, the number of clusters counts the merges at or above
+//!   it.
 //! - `transform ∘ inverse_transform`: restored data is constant on each
 //!   cluster, and `transform(inverse_transform(R)) == R` for every pooling.
 //! - One and two rayon threads give the same bits.
@@ -478,6 +480,37 @@ fn fit(x: &Array2<f64>, graph: Option<&Connectivity>, s: Settings) -> Agglomerat
     model.fit(x.view()).unwrap()
 }
 
+/// Fits with a distance threshold equal to one of the tree's own merge
+/// distances (`pick` chooses which), so that ties at the threshold occur,
+/// and checks the number of clusters (merges at or above the threshold
+/// count, plus one) and the labels (scikit-learn's cut of the full tree).
+fn check_threshold(
+    x: &Array2<f64>,
+    graph: &Connectivity,
+    linkage: Linkage,
+    metric: Metric,
+    children: &[[usize; 2]],
+    distances: &[f64],
+    pick: usize,
+) -> Result<(), TestCaseError> {
+    let n = x.nrows();
+    let threshold = distances
+        .get(pick % distances.len().max(1))
+        .copied()
+        .unwrap_or(0.0);
+    let model = AgglomerativeClustering::new()
+        .linkage(linkage)
+        .metric(metric)
+        .distance_threshold(threshold)
+        .connectivity(graph.clone())
+        .fit(x.view())
+        .unwrap();
+    let k = distances.iter().filter(|&&d| d >= threshold).count() + 1;
+    prop_assert_eq!(model.n_clusters(), k);
+    prop_assert_eq!(model.labels(), &naive_labels(children, n, k, true)[..]);
+    Ok(())
+}
+
 /// The data a metric is given: the points, or a distance matrix.
 fn input(case: &Case, metric: Metric) -> Array2<f64> {
     match metric {
@@ -527,6 +560,7 @@ proptest! {
         case in cases(2..=14, 3, 0..=3),
         k in 1usize..=14,
         full_tree in any::<bool>(),
+        pick in any::<usize>(),
     ) {
         let x = &case.points;
         let n = x.nrows();
@@ -541,6 +575,8 @@ proptest! {
         prop_assert_eq!(bits(model.distances().unwrap()), bits(&distances));
         prop_assert_eq!(model.labels(), &naive_labels(&children, n, k, full_tree)[..]);
         check_groups(model.labels(), k, Some(&graph))?;
+        let (children, distances) = naive_ward(x, &graph, n - 1);
+        check_threshold(x, &graph, Linkage::Ward, Metric::Euclidean, &children, &distances, pick)?;
     }
 
     /// Single linkage with connectivity: scipy's Kruskal, bit for bit.
@@ -552,6 +588,7 @@ proptest! {
             1usize..=14,
             any::<bool>(),
         ),
+        pick in any::<usize>(),
     ) {
         let x = input(&case, metric);
         let n = x.nrows();
@@ -565,6 +602,7 @@ proptest! {
         prop_assert_eq!(bits(model.distances().unwrap()), bits(&distances));
         prop_assert_eq!(model.labels(), &naive_labels(&children, n, k, full_tree)[..]);
         check_groups(model.labels(), k, Some(&graph))?;
+        check_threshold(&x, &graph, Linkage::Single, metric, &children, &distances, pick)?;
     }
 
     /// Complete and average linkage with connectivity, every metric: each
