@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""agglo against scikit-learn (and nilearn's ReNA) on large Ward problems.
+
+Builds each scenario once (cached in --workdir), then, in the same run,
+times scikit-learn's ``FeatureAgglomeration.fit`` (fit only, in a child
+process) and the whole ``agglo fit`` process (read, fit, write every
+output), checks that the labels are identical, and prints the time ratio
+and the peak resident memory of each child (GNU ``/usr/bin/time``'s ``%M``).
+
+    /work/venv/bin/python bench/compare.py run --scenarios grid256,brain2
+    /work/venv/bin/python bench/compare.py run --scenarios brain1 --repeats 1
+    /work/venv/bin/python bench/compare.py curve --out bench/curve.json
+    /work/venv/bin/python bench/compare.py plot bench/curve.json bench/time_vs_size.png
+
+Scenarios (100 samples of smooth Gaussian noise, float64, seed 0):
+
+- ``gridN``: an N×N pixel grid, Ward, N²/16 clusters (grid256: 4096);
+- ``brain2``: the MNI152 2 mm brain mask shipped with nilearn (235,375
+  voxels), Ward, 1000 clusters; nilearn's ReNA on the same data as a
+  reference point;
+- ``brain1``: the MNI152 1 mm mask (1,882,989 voxels), 1000 clusters;
+  scikit-learn is run on it only with ``--sklearn-large``.
+
+Timings are medians over ``--repeats`` runs of each tool, the tools
+interleaved so that background load hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+N_SAMPLES = 100
+SIGMA = 2.0  # smoothing of the noise, in voxels
+
+
+# --------------------------------------------------------------- scenarios
+def brain_mask(resolution: int) -> np.ndarray:
+    from nilearn.datasets import load_mni152_brain_mask
+
+    return np.asarray(load_mni152_brain_mask(resolution=resolution).get_fdata() > 0)
+
+
+def smooth_noise(mask: np.ndarray, n_samples: int, seed: int = 0) -> np.ndarray:
+    """``n_samples`` rows of Gaussian noise smoothed over the grid, inside the mask."""
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(seed)
+    inside = np.flatnonzero(mask.ravel())
+    x = np.empty((n_samples, inside.size), dtype=np.float64)
+    for s in range(n_samples):
+        volume = gaussian_filter(rng.standard_normal(mask.shape), SIGMA)
+        x[s] = volume.ravel()[inside]
+    return x
+
+
+def scenario(name: str, workdir: Path, linkage: str = "ward") -> dict:
+    """Writes (once) X.npy and mask.npy for ``name``; returns its description."""
+    d = workdir / name
+    if name.startswith("grid"):
+        side = int(name[4:])
+        shape = (side, side)
+        mask = np.ones(shape, dtype=bool)
+        k = side * side // 16
+    elif name in ("brain2", "brain1"):
+        mask = brain_mask(int(name[-1]))
+        shape = mask.shape
+        k = 1000
+    else:
+        raise SystemExit(f"unknown scenario {name!r}")
+    if not (d / "X.npy").exists():
+        d.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        x = smooth_noise(mask, N_SAMPLES)
+        np.save(d / "mask.npy", mask)
+        np.save(d / "X.npy.tmp.npy", x)
+        os.replace(d / "X.npy.tmp.npy", d / "X.npy")
+        print(f"  built {name}: X {x.shape} in {time.perf_counter() - t:.1f} s", flush=True)
+    n_features = int(mask.sum())
+    return {
+        "name": name,
+        "dir": str(d),
+        "shape": list(shape),
+        "n_features": n_features,
+        "n_samples": N_SAMPLES,
+        "n_clusters": k,
+        "x_bytes": N_SAMPLES * n_features * 8,
+        "masked": not bool(mask.all()),
+        "linkage": linkage,
+    }
+
+
+# ------------------------------------------------------ children (timed)
+def child_sklearn(args: argparse.Namespace) -> None:
+    """Runs in a child process: scikit-learn's fit alone is timed."""
+    from sklearn.cluster import FeatureAgglomeration
+    from sklearn.feature_extraction.image import grid_to_graph
+
+    x = np.load(args.x)
+    mask = np.load(args.mask)
+    graph = grid_to_graph(*mask.shape, mask=mask)
+    model = FeatureAgglomeration(n_clusters=args.k, connectivity=graph, linkage=args.linkage)
+    t = time.perf_counter()
+    model.fit(x)
+    elapsed = time.perf_counter() - t
+    np.save(args.labels, model.labels_.astype(np.int64))
+    print(json.dumps({"fit_seconds": elapsed}))
+
+
+def child_rena(args: argparse.Namespace) -> None:
+    """Runs in a child process: nilearn's ReNA fit alone is timed."""
+    import nibabel
+    from nilearn.regions import ReNA
+
+    x = np.load(args.x)
+    mask = np.load(args.mask)
+    mask_img = nibabel.Nifti1Image(mask.astype(np.uint8), np.eye(4))
+    model = ReNA(mask_img=mask_img, n_clusters=args.k, scaling=False, n_iter=10)
+    t = time.perf_counter()
+    model.fit(x)
+    elapsed = time.perf_counter() - t
+    print(json.dumps({"fit_seconds": elapsed, "n_clusters": int(model.n_clusters_)}))
+
+
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Runs ``cmd``; returns wall seconds, peak resident memory (bytes) and stdout.
+
+    The peak is measured by ``/usr/bin/time`` (GNU time's ``%M``, the
+    child's ``ru_maxrss``): a child forked straight from this Python process
+    would report at least the Python process's own size, which it had
+    before ``exec``.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as peak:
+        t = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd],
+                              stdout=out, stderr=err)
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(
+                f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.read().decode()}"
+            )
+        kib = int(peak.read().split()[-1])
+        return wall, kib * 1024, out.read().decode()
+
+
+# ----------------------------------------------------------------- runners
+def agglo_cmd(agglo: str, sc: dict, out: Path) -> list[str]:
+    cmd = [agglo, "fit", str(Path(sc["dir"]) / "X.npy"), "--grid", ",".join(map(str, sc["shape"]))]
+    if sc["masked"]:
+        cmd += ["--mask", str(Path(sc["dir"]) / "mask.npy")]
+    return cmd + ["--n-clusters", str(sc["n_clusters"]), "--linkage", sc["linkage"],
+                  "--out", str(out)]
+
+
+def measure_agglo(agglo: str, sc: dict) -> dict:
+    out = Path(sc["dir"]) / f"agglo_out_{sc['linkage']}"
+    wall, rss, _ = run_measured(agglo_cmd(agglo, sc, out))
+    return {"seconds": wall, "peak_rss": rss, "labels": str(out / "labels.npy")}
+
+
+def measure_sklearn(sc: dict) -> dict:
+    labels = Path(sc["dir"]) / f"sklearn_labels_{sc['linkage']}.npy"
+    d = Path(sc["dir"])
+    cmd = [sys.executable, __file__, "_sklearn", str(d / "X.npy"), str(d / "mask.npy"),
+           str(sc["n_clusters"]), str(labels), "--linkage", sc["linkage"]]
+    wall, rss, out = run_measured(cmd)
+    return {"seconds": json.loads(out)["fit_seconds"], "process_seconds": wall,
+            "peak_rss": rss, "labels": str(labels)}
+
+
+def measure_rena(sc: dict) -> dict:
+    d = Path(sc["dir"])
+    cmd = [sys.executable, __file__, "_rena", str(d / "X.npy"), str(d / "mask.npy"),
+           str(sc["n_clusters"]), "-"]
+    wall, rss, out = run_measured(cmd)
+    return {"seconds": json.loads(out)["fit_seconds"], "process_seconds": wall, "peak_rss": rss}
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def compare(sc: dict, agglo: str, repeats: int, with_sklearn: bool, with_rena: bool) -> dict:
+    runs: dict[str, list[dict]] = {"agglo": [], "sklearn": [], "rena": []}
+    for _ in range(repeats):
+        runs["agglo"].append(measure_agglo(agglo, sc))
+        if with_sklearn:
+            runs["sklearn"].append(measure_sklearn(sc))
+        if with_rena:
+            runs["rena"].append(measure_rena(sc))
+    result = {"scenario": sc, "repeats": repeats}
+    for tool, rs in runs.items():
+        if rs:
+            result[tool] = {
+                "seconds": median_of(rs, "seconds"),
+                "all_seconds": [r["seconds"] for r in rs],
+                "peak_rss": max(r["peak_rss"] for r in rs),
+            }
+    if with_sklearn:
+        a = np.load(runs["agglo"][-1]["labels"])
+        s = np.load(runs["sklearn"][-1]["labels"])
+        result["labels_identical"] = bool(a.shape == s.shape and np.array_equal(a, s))
+        result["speedup_vs_sklearn"] = result["sklearn"]["seconds"] / result["agglo"]["seconds"]
+    if with_rena:
+        result["speedup_vs_rena"] = result["rena"]["seconds"] / result["agglo"]["seconds"]
+    return result
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+def report(r: dict) -> None:
+    sc = r["scenario"]
+    print(f"{sc['name']} ({sc['linkage']}): {sc['n_features']} features × {sc['n_samples']} samples "
+          f"→ {sc['n_clusters']} clusters (X in float64: {gib(sc['x_bytes'])})")
+    a = r["agglo"]
+    print(f"  agglo fit (whole process) {a['seconds']:8.3f} s   peak {gib(a['peak_rss'])} "
+          f"= {a['peak_rss'] / sc['x_bytes']:.2f}× X   runs {fmt_runs(a)}")
+    if "sklearn" in r:
+        s = r["sklearn"]
+        print(f"  scikit-learn fit          {s['seconds']:8.3f} s   peak {gib(s['peak_rss'])} "
+              f"= {s['peak_rss'] / sc['x_bytes']:.2f}× X   runs {fmt_runs(s)}")
+        print(f"  speed-up {r['speedup_vs_sklearn']:.1f}×, labels identical: {r['labels_identical']}")
+    if "rena" in r:
+        n = r["rena"]
+        print(f"  nilearn ReNA fit          {n['seconds']:8.3f} s   peak {gib(n['peak_rss'])}"
+              f"   (agglo {r['speedup_vs_rena']:.1f}× faster)")
+    sys.stdout.flush()
+
+
+def fmt_runs(t: dict) -> str:
+    return ", ".join(f"{s:.3f}" for s in t["all_seconds"])
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import sklearn
+    import scipy
+
+    info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__, "scipy": scipy.__version__, "sklearn": sklearn.__version__,
+            "kernel": platform.release()}
+    try:
+        import nilearn
+
+        info["nilearn"] = nilearn.__version__
+    except ImportError:
+        pass
+    try:
+        info["rustc"] = subprocess.run(["rustc", "--version"], capture_output=True,
+                                       text=True).stdout.strip()
+    except OSError:
+        pass
+    return info
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    workdir = Path(args.workdir)
+    results = {"machine": machine(), "results": []}
+    print(json.dumps(results["machine"]))
+    for name in args.scenarios.split(","):
+        sc = scenario(name, workdir, args.linkage)
+        large = sc["n_features"] > 1_000_000
+        with_sklearn = not args.no_sklearn and (not large or args.sklearn_large)
+        with_rena = name.startswith("brain") and not args.no_rena and args.linkage == "ward"
+        r = compare(sc, args.agglo, args.repeats, with_sklearn, with_rena)
+        report(r)
+        results["results"].append(r)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
+    bad = [r["scenario"]["name"] for r in results["results"] if r.get("labels_identical") is False]
+    if bad:
+        raise SystemExit(f"labels differ from scikit-learn's in {bad}")
+
+
+def cmd_curve(args: argparse.Namespace) -> None:
+    """Time against problem size: square grids, then the brain masks."""
+    workdir = Path(args.workdir)
+    results = {"machine": machine(), "results": []}
+    for name in args.scenarios.split(","):
+        sc = scenario(name, workdir)
+        with_sklearn = sc["n_features"] <= args.sklearn_max_features
+        r = compare(sc, args.agglo, args.repeats, with_sklearn, False)
+        report(r)
+        results["results"].append(r)
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
+
+
+def cmd_plot(args: argparse.Namespace) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = json.loads(Path(args.results).read_text())["results"]
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    tools = [("sklearn", "tab:blue", "s", "scikit-learn fit"),
+             ("agglo", "tab:orange", "o", "agglo fit (whole process: read, fit, write)")]
+    for tool, colour, marker, label in tools:
+        grids = sorted((r["scenario"]["n_features"], r[tool]["seconds"])
+                       for r in data if tool in r and r["scenario"]["name"].startswith("grid"))
+        if grids:
+            ax.plot([g[0] for g in grids], [g[1] for g in grids], "-", marker=marker,
+                    color=colour, label=label + ", square grids")
+        brains = [(r["scenario"]["n_features"], r[tool]["seconds"], r["scenario"]["name"])
+                  for r in data if tool in r and r["scenario"]["name"].startswith("brain")]
+        if brains:
+            ax.plot([b[0] for b in brains], [b[1] for b in brains], linestyle="none",
+                    marker="*", markersize=11, color=colour,
+                    label=("scikit-learn" if tool == "sklearn" else "agglo") + ", MNI152 masks")
+            for n, t, name in brains:
+                ax.annotate(name, (n, t), textcoords="offset points", xytext=(6, -4), fontsize=7)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("features (pixels / voxels), 100 samples each")
+    ax.set_ylabel("seconds (median of 3)")
+    ax.set_title("Ward with grid connectivity: n/16 clusters (grids), 1000 (brains)", fontsize=9)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(args.png)
+    print(f"wrote {args.png}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("_sklearn", "_rena"):
+        c = sub.add_parser(name)
+        c.add_argument("x")
+        c.add_argument("mask")
+        c.add_argument("k", type=int)
+        c.add_argument("labels")
+        c.add_argument("--linkage", default="ward")
+    default_agglo = str(ROOT / "target" / "release" / "agglo")
+    r = sub.add_parser("run", help="compare agglo with scikit-learn (and ReNA) per scenario")
+    r.add_argument("--scenarios", default="grid256,brain2")
+    r.add_argument("--repeats", type=int, default=3)
+    r.add_argument("--agglo", default=default_agglo)
+    r.add_argument("--workdir", default="/tmp/agglo-bench")
+    r.add_argument("--out", help="write the results as JSON")
+    r.add_argument("--linkage", default="ward", choices=["ward", "complete", "average", "single"])
+    r.add_argument("--no-sklearn", action="store_true")
+    r.add_argument("--no-rena", action="store_true")
+    r.add_argument("--sklearn-large", action="store_true",
+                   help="also run scikit-learn on problems over a million features")
+    c = sub.add_parser("curve", help="time against problem size")
+    c.add_argument("--scenarios", default="grid64,grid128,grid192,grid256,grid384,brain2,grid512,brain1")
+    c.add_argument("--repeats", type=int, default=3)
+    c.add_argument("--agglo", default=default_agglo)
+    c.add_argument("--workdir", default="/tmp/agglo-bench")
+    c.add_argument("--sklearn-max-features", type=int, default=300_000)
+    c.add_argument("--out", default="bench/curve.json")
+    pl = sub.add_parser("plot", help="plot a curve JSON")
+    pl.add_argument("results")
+    pl.add_argument("png")
+    args = p.parse_args()
+    if args.cmd == "_sklearn":
+        child_sklearn(args)
+    elif args.cmd == "_rena":
+        child_rena(args)
+    elif args.cmd == "run":
+        cmd_run(args)
+    elif args.cmd == "curve":
+        cmd_curve(args)
+    else:
+        cmd_plot(args)
+
+
+if __name__ == "__main__":
+    main()
