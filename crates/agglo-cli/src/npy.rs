@@ -42,7 +42,7 @@ impl NpyHeader {
     /// The element type, or an error naming an unsupported dtype.
     pub fn kind(&self) -> Result<Kind, String> {
         let d = self.descr.as_str();
-        let (order, code) = d.split_at(d.len().min(1));
+        let (order, code) = d.split_at(d.chars().next().map_or(0, char::len_utf8));
         if !matches!(order, "<" | ">" | "|" | "=") {
             return Err(format!("unsupported dtype '{d}'"));
         }
@@ -603,7 +603,9 @@ mod tests {
             (
                 "<i2",
                 2,
-                (0..48i16).flat_map(|v| (v * -999).to_le_bytes()).collect(),
+                (0..48i16)
+                    .flat_map(|v| v.wrapping_mul(-999).to_le_bytes())
+                    .collect(),
             ),
             (
                 ">u2",
@@ -628,14 +630,14 @@ mod tests {
                 ">i8",
                 8,
                 (0..48i64)
-                    .flat_map(|v| (v * -(1 << 60) / 7).to_be_bytes())
+                    .flat_map(|v| (v.wrapping_mul(-(1 << 60)) / 7).to_be_bytes())
                     .collect(),
             ),
             (
                 "<u8",
                 8,
                 (0..48u64)
-                    .flat_map(|v| (v * (1 << 59)).to_le_bytes())
+                    .flat_map(|v| v.wrapping_mul(1 << 59).to_le_bytes())
                     .collect(),
             ),
         ];
