@@ -714,6 +714,11 @@ fn missing_files_and_bad_flags_are_refused() {
         &["--n-clusters", "65"],
         &["n_clusters is 65, but there are 64 points"],
     );
+    // The largest number clap accepts (the memory estimate must not overflow).
+    fit(
+        &["--n-clusters", "18446744073709551615"],
+        &["n_clusters is 18446744073709551615, but there are 64 points"],
+    );
     fit(&["--n-clusters", "2", "--knn", "0"], &["--knn 0"]);
     fit(&["--n-clusters", "2", "--knn", "64"], &["--knn 64"]);
     fit(
