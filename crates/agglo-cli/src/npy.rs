@@ -131,6 +131,15 @@ pub fn parse_header(bytes: &[u8]) -> Result<(NpyHeader, usize), String> {
         .map(|s| s.trim_end_matches('L').parse::<usize>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| format!("bad 'shape' in header: {shape_text}"))?;
+    // Only the dict and the shape's tuple nest. Anything deeper is not a
+    // header NumPy writes, and ndarray-npy's parser (the fallback of
+    // `read_numeric`) backtracks exponentially on deeply nested brackets.
+    if nesting_depth(text) > 2 {
+        return Err(
+            "the header nests brackets: not a plain dict of 'descr', 'fortran_order' and 'shape'"
+                .into(),
+        );
+    }
     Ok((
         NpyHeader {
             descr,
@@ -139,6 +148,25 @@ pub fn parse_header(bytes: &[u8]) -> Result<(NpyHeader, usize), String> {
         },
         end,
     ))
+}
+
+/// The deepest nesting of brackets in `text`, outside quoted strings.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quote) = (0usize, 0usize, None);
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The raw text of `key`'s value in a Python dict literal (up to the next
@@ -561,6 +589,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a NumPy .npy file"), "{err}");
+        // Found by the npy fuzzer: junk brackets after the dict's entries
+        // (and booleans that are neither 0 nor 1, which go to ndarray-npy)
+        // took ndarray-npy's header parser exponentially long.
+        let junk = format!(
+            "{{'descr': '|b1', 'fortran_order': False, 'shape': (2, 2),{}f5',{} }}",
+            "[".repeat(60),
+            "[".repeat(20)
+        );
+        let bytes = npy(&junk, &[0, 1, 0x41, 2]);
+        let err = read_numeric(&bytes, "x.npy").unwrap_err().to_string();
+        assert!(err.contains("nests brackets"), "{err}");
     }
 
     /// Every decoded descriptor against ndarray-npy's reading, in memory and
