@@ -125,9 +125,9 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> 
     // transform and inverse_transform outputs, in f64
     let k = settings.n_clusters.unwrap_or(n_points) as u64;
     let outputs = match args.axis {
-        Axis::Features => {
-            8 * (n_samples as u64).saturating_mul(k.saturating_add(n_features as u64))
-        }
+        Axis::Features => (n_samples as u64)
+            .saturating_mul(k.saturating_add(n_features as u64))
+            .saturating_mul(8),
         Axis::Samples => 0,
     };
     crate::resources::ensure_memory(
