@@ -123,7 +123,8 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> 
     let entries = plan.connectivity.as_ref().map(Connectivity::n_entries);
     let fit = agglo::memory::fit_memory_estimate(n_points, dim, entries, settings.linkage);
     // transform and inverse_transform outputs, in f64
-    let k = settings.n_clusters.unwrap_or(n_points) as u64;
+    // (an n_clusters above n_points is refused by the fit itself)
+    let k = settings.n_clusters.unwrap_or(n_points).min(n_points) as u64;
     let outputs = match args.axis {
         Axis::Features => (n_samples as u64)
             .saturating_mul(k.saturating_add(n_features as u64))
