@@ -10,7 +10,7 @@ use nifti::NiftiHeader;
 use crate::bad_input;
 use crate::csv_io::{is_csv, read_csv};
 use crate::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
-use crate::npy::{read_file, read_numeric, NumericArray};
+use crate::npy::{read_file, read_numeric, read_numeric_file, NumericArray};
 use crate::npz::{read_members, read_sparse_connectivity};
 
 /// Data read from a file, with where it came from.
@@ -44,6 +44,27 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             nifti: Some(image.header),
         });
     }
+    if starts_with(path, b"\x93NUMPY") {
+        if key.is_some() {
+            return Err(bad_input(format!(
+                "{name}: --key applies to .npz archives, not to .npy files"
+            )));
+        }
+        if let Ok(meta) = std::fs::metadata(path) {
+            // Read in blocks straight into the array: only the array is held.
+            crate::resources::ensure_memory(
+                meta.len(),
+                &format!("reading {name} ({})", crate::resources::human(meta.len())),
+            )?;
+        }
+        let (array, header) = read_numeric_file(path, &name)?;
+        return Ok(Loaded {
+            stored_shape: header.shape.clone(),
+            array,
+            dtype: header.descr,
+            nifti: None,
+        });
+    }
     if let Ok(meta) = std::fs::metadata(path) {
         // The file's bytes and the array made from them are both held.
         crate::resources::ensure_memory(
@@ -52,20 +73,6 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         )?;
     }
     let bytes = read_file(path)?;
-    if bytes.starts_with(b"\x93NUMPY") {
-        if key.is_some() {
-            return Err(bad_input(format!(
-                "{name}: --key applies to .npz archives, not to .npy files"
-            )));
-        }
-        let (array, header) = read_numeric(&bytes, &name)?;
-        return Ok(Loaded {
-            stored_shape: header.shape.clone(),
-            array,
-            dtype: header.descr,
-            nifti: None,
-        });
-    }
     if bytes.starts_with(b"PK") {
         let members = read_members(&bytes, &name)?;
         let names: Vec<&String> = members.keys().collect();
@@ -113,6 +120,17 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
     Err(bad_input(format!(
         "{name}: not a NumPy .npy file, an .npz archive, a CSV table or a NIfTI image (.nii, .nii.gz)"
     )))
+}
+
+/// Whether the file at `path` begins with `magic` (false when unreadable:
+/// the full read then reports why).
+fn starts_with(path: &Path, magic: &[u8]) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; magic.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && head == magic
 }
 
 fn join(names: &[&String]) -> String {
