@@ -331,6 +331,20 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// Reserves the most rows borrowed points can need, two per live merged
+    /// node, of which there are at most `n/2` and at most `n_merges`, so
+    /// that the store is never copied as it grows. This is address space:
+    /// pages are only touched as rows are used. When the system refuses
+    /// it, the store grows as needed instead.
+    fn reserve_for(&mut self, n: usize, n_merges: usize) {
+        if self.points.is_some() {
+            let rows = 2 * n_merges.min(n / 2);
+            let _ = self
+                .store
+                .try_reserve_exact(rows.saturating_mul(self.dim.max(1)));
+        }
+    }
+
     /// A row for a new merged node (borrowed points only).
     fn allocate(&mut self) -> usize {
         self.free.pop().unwrap_or_else(|| {
@@ -372,8 +386,9 @@ struct Merger<'a, I> {
 }
 
 impl<'a, I: NodeId> Merger<'a, I> {
-    fn new(rows: Rows<'a>, graph: &'a Connectivity, n_merges: usize) -> Self {
+    fn new(mut rows: Rows<'a>, graph: &'a Connectivity, n_merges: usize) -> Self {
         let n = graph.n_nodes();
+        rows.reserve_for(n, n_merges);
         let n_nodes = n + n_merges;
         let mut size = vec![0.0; n_nodes];
         size[..n].fill(1.0);
@@ -488,7 +503,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
                     continue;
                 }
                 if self.root[other].index() == other {
-                    heap.pop();
+                    // Left at the top: the new node's entry replaces it.
                     break (key, owner, other);
                 }
                 let mut at = self.cursor[owner] + 1;
@@ -565,8 +580,11 @@ impl<'a, I: NodeId> Merger<'a, I> {
             self.run_start.push(start);
             self.cursor[k] = start;
             self.run_end[k] = self.arena.len();
-            if let Some(c) = self.arena.get(start) {
-                heap.push(I::entry(c.key, k, c.node));
+            // The merged pair's entry is still at the top of the queue: one
+            // sift replaces it by the new node's, instead of a pop and a push.
+            match self.arena.get(start) {
+                Some(c) => heap.replace_top(I::entry(c.key, k, c.node)),
+                None => heap.pop(),
             }
         }
         (children, distances)

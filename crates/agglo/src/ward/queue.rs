@@ -49,8 +49,8 @@ impl<T: Copy + Ord> MinQueue<T> {
         self.sift_down(0);
     }
 
-    /// Adds `item`.
-    #[inline]
+    /// Adds `item` (the merge loop only replaces the top).
+    #[cfg(test)]
     pub(super) fn push(&mut self, item: T) {
         let mut pos = self.items.len();
         self.items.push(item);
