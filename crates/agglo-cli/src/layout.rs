@@ -88,7 +88,12 @@ impl Layout {
 /// Reshapes to (n_samples, n_features) in row-major order.
 fn flatten(data: NumericArray, n_samples: usize, n_features: usize) -> NumericArray {
     fn go<A: Clone>(a: ArrayD<A>, n: usize, m: usize) -> ArrayD<A> {
-        let flat = a.as_standard_layout().into_owned();
+        // Reshaping an array already in row-major order copies nothing.
+        let flat = if a.is_standard_layout() {
+            a
+        } else {
+            a.as_standard_layout().into_owned()
+        };
         flat.into_shape_with_order(ndarray::IxDyn(&[n, m]))
             .expect("sizes agree")
     }

@@ -103,6 +103,6 @@ impl AgglomerativeClustering {
         require("number of samples", x.nrows(), 2)?;
         require("number of features", x.ncols(), 1)?;
         let points = points_of(x, false)?;
-        self.params.fit_points(points.view(), A::PRECISION)
+        self.params.fit_points(points, A::PRECISION)
     }
 }

@@ -65,7 +65,7 @@ impl FeatureAgglomeration {
         require("number of samples", x.nrows(), 1)?;
         require("number of features", x.ncols(), 2)?;
         let points = points_of(x, true)?;
-        let model = self.params.fit_points(points.view(), A::PRECISION)?;
+        let model = self.params.fit_points(points, A::PRECISION)?;
         Ok(FittedFeatureAgglomeration {
             model,
             pooling: self.pooling,
@@ -150,11 +150,7 @@ impl FittedFeatureAgglomeration {
                 expected: self.n_clusters(),
             });
         }
-        let labels = self.labels();
-        Ok(Array2::from_shape_fn(
-            (reduced.nrows(), labels.len()),
-            |(i, f)| reduced[[i, labels[f]]],
-        ))
+        Ok(pooling::restore(reduced, self.labels()))
     }
 
     fn check_width(&self, got: usize) -> Result<()> {

@@ -74,11 +74,7 @@ impl Params {
     }
 
     /// Fits the tree over the rows of `points` and cuts it.
-    fn fit_points(
-        &self,
-        points: ArrayView2<'_, f64>,
-        precision: Precision,
-    ) -> Result<Agglomeration> {
+    fn fit_points(&self, points: Array2<f64>, precision: Precision) -> Result<Agglomeration> {
         let n = points.nrows();
         if self.metric == Metric::Precomputed && points.nrows() != points.ncols() {
             return Err(AggloError::PrecomputedNotSquare {
@@ -117,10 +113,16 @@ impl Params {
 
         let mut warnings = Vec::new();
         let tree = match &self.connectivity {
-            None => linkage::unstructured::linkage(points, self.linkage, self.metric, precision)?,
+            None => {
+                linkage::unstructured::linkage(points.view(), self.linkage, self.metric, precision)?
+            }
             Some(connectivity) => {
-                let completion =
-                    complete_components(points, connectivity, self.completion_metric(), precision)?;
+                let completion = complete_components(
+                    points.view(),
+                    connectivity,
+                    self.completion_metric(),
+                    precision,
+                )?;
                 if completion.n_components > 1 {
                     warnings.push(FitWarning::DisconnectedGraph {
                         n_components: completion.n_components,
@@ -128,9 +130,13 @@ impl Params {
                 }
                 let graph = &completion.connectivity;
                 match self.linkage {
-                    Linkage::Ward => ward::build(points, graph, n_merges, completion.n_components),
+                    // The points are handed over: Ward keeps merged clusters
+                    // in the rows of the points they absorbed.
+                    Linkage::Ward => {
+                        ward::build_owned(points, graph, n_merges, completion.n_components)
+                    }
                     linkage => linkage::structured::linkage_tree(
-                        points,
+                        points.view(),
                         graph,
                         linkage,
                         self.metric,
