@@ -7,12 +7,12 @@ use std::time::Instant;
 use agglo::{FittedFeatureAgglomeration, Pooling};
 use anyhow::{Context, Result};
 use ndarray::{Array2, ArrayD, Ix1, IxDyn};
-use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
 use crate::cli::{ApplyArgs, Axis};
 use crate::csv_io::to_csv;
-use crate::input::read_data;
+use crate::input::{read_data, read_mask};
 use crate::layout::Layout;
 use crate::model_file::ModelFile;
 use crate::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
@@ -77,13 +77,7 @@ fn load_model(dir: &Path) -> Result<SavedModel> {
     let model = FittedFeatureAgglomeration::from_labels(labels, pooling)
         .map_err(|e| bad_input(format!("{}: {e}", labels_path.display())))?;
     let mask = match &description.connectivity.mask {
-        Some(_) => {
-            let path = dir.join("mask.npy");
-            let bytes = read_file(&path)?;
-            let mask = ArrayD::<bool>::read_npy(&bytes[..])
-                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
-            Some(mask)
-        }
+        Some(_) => Some(read_mask(&dir.join("mask.npy"))?.inside),
         None => None,
     };
     let layout = Layout {
