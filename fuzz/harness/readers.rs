@@ -8,11 +8,29 @@
 
 use std::path::Path;
 
-/// `.npy` bytes: the header parser and the numeric reader.
+/// `.npy` bytes: the header parser and the numeric reader, in memory and
+/// streamed from a file, which must agree.
 pub fn npy(bytes: &[u8]) {
     let _ = agglo_cli::npy::parse_header(bytes);
-    if let Ok((array, header)) = agglo_cli::npy::read_numeric(bytes, "fuzz.npy") {
+    let in_memory = agglo_cli::npy::read_numeric(bytes, "fuzz.npy");
+    if let Ok((array, header)) = &in_memory {
         assert_eq!(array.shape(), &header.shape[..]);
+    }
+    let path = std::env::temp_dir().join(format!("agglo-fuzz-{}.npy", std::process::id()));
+    std::fs::write(&path, bytes).expect("a temporary file");
+    let streamed = agglo_cli::npy::read_numeric_file(&path, "fuzz.npy");
+    let _ = std::fs::remove_file(&path);
+    match (&in_memory, &streamed) {
+        (Ok((a, header_a)), Ok((b, header_b))) => {
+            assert_eq!(header_a, header_b);
+            assert_eq!(a.shape(), b.shape());
+            let bits = |x: &agglo_cli::npy::NumericArray| -> Vec<u64> {
+                x.to_f64().iter().map(|v| v.to_bits()).collect()
+            };
+            assert_eq!(bits(a), bits(b), "in memory: {a:?}, streamed: {b:?}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("in memory: {in_memory:?}, streamed: {streamed:?}"),
     }
 }
 
