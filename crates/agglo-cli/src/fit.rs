@@ -84,7 +84,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let loaded = read_data(&args.input, args.key.as_deref())?;
     let plan = plan(args, loaded)?;
     check_memory(args, &settings, &plan)?;
-    progress.stage("fitting");
+    progress.track_merges("fitting", expected_merges(args, &settings, &plan));
     let result = match &plan.x {
         NumericArray::F64(x) => fit_and_stage(
             args,
@@ -111,6 +111,24 @@ pub fn run(args: &FitArgs) -> Result<()> {
         println!("{summary} in {:.3} s", start.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// The merges the fit will make, by scikit-learn's `compute_full_tree` rule.
+fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
+    let n = match args.axis {
+        Axis::Features => plan.x.shape()[1],
+        Axis::Samples => plan.x.shape()[0],
+    };
+    let full = match (settings.n_clusters, settings.compute_full_tree) {
+        _ if plan.connectivity.is_none() => true,
+        (None, _) | (_, ComputeFullTree::True) => true,
+        (Some(_), ComputeFullTree::False) => false,
+        (Some(k), ComputeFullTree::Auto) => (k as f64) < f64::max(100.0, 0.02 * n as f64),
+    };
+    match settings.n_clusters {
+        Some(k) if !full => n.saturating_sub(k),
+        _ => n.saturating_sub(1),
+    }
 }
 
 /// Refuses a fit whose estimated memory exceeds what is available.
@@ -295,7 +313,8 @@ fn fit_and_stage<A: Element + WritableElement>(
                 .linkage(settings.linkage)
                 .metric(settings.metric)
                 .compute_full_tree(settings.compute_full_tree)
-                .compute_distances(args.compute_distances);
+                .compute_distances(args.compute_distances)
+                .progress(progress.merges());
             if let Some(k) = settings.n_clusters {
                 est = est.n_clusters(k);
             }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use agglo::MergeProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run may take before the spinner appears.
@@ -16,6 +17,13 @@ const DELAY: Duration = Duration::from_millis(1000);
 pub struct Progress {
     bar: ProgressBar,
     done: Arc<AtomicBool>,
+    tracking: Arc<AtomicBool>,
+    merges: MergeProgress,
+}
+
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
 }
 
 impl Progress {
@@ -37,16 +45,51 @@ impl Progress {
                 }
             });
         }
-        Progress { bar, done }
+        Progress {
+            bar,
+            done,
+            tracking: Arc::new(AtomicBool::new(false)),
+            merges: MergeProgress::new(),
+        }
     }
 
-    /// Names the stage now running.
+    /// Names the stage now running (a spinner).
     pub fn stage(&self, message: &str) {
+        self.tracking.store(false, Ordering::SeqCst);
+        self.bar.set_style(spinner_style());
         self.bar.set_message(message.to_string());
+    }
+
+    /// The merge count to hand to the estimator.
+    pub fn merges(&self) -> MergeProgress {
+        self.merges.clone()
+    }
+
+    /// Shows a bar of the merges counted by [`Progress::merges`], out of
+    /// `total`, until the next stage.
+    pub fn track_merges(&self, message: &str, total: usize) {
+        let counter = self.merges.clone();
+        self.bar.set_message(message.to_string());
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg} [{bar:32}] {pos}/{len} merges ({elapsed})")
+        {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+        self.tracking.store(true, Ordering::SeqCst);
+        let (bar, tracking) = (self.bar.clone(), Arc::clone(&self.tracking));
+        std::thread::spawn(move || {
+            while tracking.load(Ordering::SeqCst) {
+                bar.set_position(counter.merges() as u64);
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        });
     }
 
     /// Removes the spinner.
     pub fn finish(&self) {
+        self.tracking.store(false, Ordering::SeqCst);
         self.done.store(true, Ordering::SeqCst);
         self.bar.finish_and_clear();
     }

@@ -57,6 +57,7 @@ mod linkage;
 pub mod memory;
 mod params;
 mod pooling;
+mod progress;
 mod tree;
 mod ward;
 mod warning;
@@ -70,6 +71,7 @@ pub use estimator::{
     StoppingRule,
 };
 pub use params::{ComputeFullTree, Linkage, Metric, Pooling};
+pub use progress::MergeProgress;
 pub use tree::Tree;
 pub use ward::ward_tree;
 pub use warning::FitWarning;

@@ -46,6 +46,7 @@ use crate::connectivity::{complete_components, Connectivity};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
 use crate::params::Metric;
+use crate::progress::MergeProgress;
 use crate::tree::Tree;
 use queue::MinQueue;
 
@@ -126,18 +127,18 @@ pub(crate) fn build(
         Some(data) => Rows::borrowed(data, dim),
         _ => Rows::owned(points.iter().copied().collect(), dim),
     };
-    merge_all(rows, graph, n_merges, n_connected_components)
+    merge_all(rows, graph, n_merges, n_connected_components, None)
 }
 
 /// [`build`] on points handed over: the merged nodes' sums and centroids
 /// are then kept in the rows of their merged-away leaves, so no memory
 /// beyond the points is needed for them.
-#[allow(dead_code)] // for estimators that can hand their copy of the points over
 pub(crate) fn build_owned(
     points: Array2<f64>,
     graph: &Connectivity,
     n_merges: usize,
     n_connected_components: usize,
+    progress: Option<&MergeProgress>,
 ) -> Tree {
     let dim = points.ncols();
     let data = if points.is_standard_layout() {
@@ -153,6 +154,7 @@ pub(crate) fn build_owned(
         graph,
         n_merges,
         n_connected_components,
+        progress,
     )
 }
 
@@ -161,12 +163,13 @@ fn merge_all(
     graph: &Connectivity,
     n_merges: usize,
     n_connected_components: usize,
+    progress: Option<&MergeProgress>,
 ) -> Tree {
     let n = graph.n_nodes();
     let (children, distances) = if n + n_merges <= u32::MAX as usize {
-        Merger::<u32>::new(rows, graph, n_merges).run()
+        Merger::<u32>::new(rows, graph, n_merges).run(progress)
     } else {
-        Merger::<usize>::new(rows, graph, n_merges).run()
+        Merger::<usize>::new(rows, graph, n_merges).run(progress)
     };
     Tree {
         n_leaves: n,
@@ -359,6 +362,9 @@ impl<'a> Rows<'a> {
 /// costs (large enough to amortise the task, small enough to balance).
 const LEAF_BLOCK: usize = 4096;
 
+/// Merges between two updates of a [`MergeProgress`].
+const PROGRESS_STEP: usize = 1 << 12;
+
 /// The state of the merge loop.
 struct Merger<'a, I> {
     n: usize,
@@ -481,7 +487,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
             .collect()
     }
 
-    fn run(mut self) -> (Vec<[usize; 2]>, Vec<f64>) {
+    fn run(mut self, progress: Option<&MergeProgress>) -> (Vec<[usize; 2]>, Vec<f64>) {
         let n = self.n;
         let mut heap = MinQueue::from_vec(self.initial_candidates());
         let mut children = Vec::with_capacity(self.n_merges);
@@ -491,6 +497,9 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let mut costs: Vec<f64> = Vec::new();
 
         for k in n..n + self.n_merges {
+            if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
+                progress.set(k - n);
+            }
             // The best valid candidate: pop representatives of merged
             // owners, advance those whose candidate has gone stale.
             let (key, i, j) = loop {
@@ -799,7 +808,7 @@ mod tests {
         });
         let graph = crate::grid_to_graph(&[side, side], None).unwrap();
         let borrowed = build(points.view(), &graph, side * side - 1, 1);
-        let owned = build_owned(points, &graph, side * side - 1, 1);
+        let owned = build_owned(points, &graph, side * side - 1, 1, None);
         assert_eq!(borrowed, owned);
     }
 

@@ -75,6 +75,13 @@ macro_rules! shared_builder {
             self
         }
 
+        /// Count merges into `progress` as the fit makes them, for a
+        /// progress display on another thread.
+        pub fn progress(mut self, progress: crate::MergeProgress) -> Self {
+            self.params.progress = Some(progress);
+            self
+        }
+
         /// The stopping rule in force.
         pub fn stopping_rule(&self) -> StoppingRule {
             self.params.stop

@@ -15,6 +15,7 @@ use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
 use crate::linkage;
 use crate::params::{ComputeFullTree, Linkage, Metric};
+use crate::progress::MergeProgress;
 use crate::ward;
 use crate::warning::FitWarning;
 
@@ -37,6 +38,7 @@ pub(crate) struct Params {
     pub(crate) connectivity: Option<Connectivity>,
     pub(crate) compute_full_tree: ComputeFullTree,
     pub(crate) compute_distances: bool,
+    pub(crate) progress: Option<MergeProgress>,
 }
 
 impl Default for Params {
@@ -48,6 +50,7 @@ impl Default for Params {
             connectivity: None,
             compute_full_tree: ComputeFullTree::Auto,
             compute_distances: false,
+            progress: None,
         }
     }
 }
@@ -132,9 +135,13 @@ impl Params {
                 match self.linkage {
                     // The points are handed over: Ward keeps merged clusters
                     // in the rows of the points they absorbed.
-                    Linkage::Ward => {
-                        ward::build_owned(points, graph, n_merges, completion.n_components)
-                    }
+                    Linkage::Ward => ward::build_owned(
+                        points,
+                        graph,
+                        n_merges,
+                        completion.n_components,
+                        self.progress.as_ref(),
+                    ),
                     linkage => linkage::structured::linkage_tree(
                         points.view(),
                         graph,
@@ -148,6 +155,9 @@ impl Params {
             }
         };
 
+        if let Some(progress) = &self.progress {
+            progress.set(tree.children().len());
+        }
         let n_clusters = match self.stop {
             StoppingRule::NClusters(k) => k,
             StoppingRule::DistanceThreshold(t) => {
