@@ -113,6 +113,11 @@ pub fn run(args: &FitArgs) -> Result<()> {
     Ok(())
 }
 
+/// A fit's error, naming the input it was fitted on.
+fn fitting(args: &FitArgs, err: agglo::AggloError) -> anyhow::Error {
+    anyhow::Error::new(err).context(format!("fitting {}", args.input.display()))
+}
+
 /// The merges the fit will make, by scikit-learn's `compute_full_tree` rule.
 fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
     let n = match args.axis {
@@ -329,14 +334,20 @@ fn fit_and_stage<A: Element + WritableElement>(
     }
     let (model, pooled) = match args.axis {
         Axis::Features => {
-            let fitted =
-                configure!(FeatureAgglomeration::new().pooling(settings.pooling)).fit(x)?;
+            let fitted = configure!(FeatureAgglomeration::new().pooling(settings.pooling))
+                .fit(x)
+                .map_err(|e| fitting(args, e))?;
             progress.stage("pooling");
             let reduced = fitted.transform(x)?;
             let restored = fitted.inverse_transform(reduced.view())?;
             (fitted.model().clone(), Some((reduced, restored)))
         }
-        Axis::Samples => (configure!(AgglomerativeClustering::new()).fit(x)?, None),
+        Axis::Samples => (
+            configure!(AgglomerativeClustering::new())
+                .fit(x)
+                .map_err(|e| fitting(args, e))?,
+            None,
+        ),
     };
     for warning in model.warnings() {
         eprintln!("warning: {warning}");

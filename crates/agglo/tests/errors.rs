@@ -136,3 +136,11 @@ fn saved_labels_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn overflowing_merge_costs_are_refused() {
+    let x = array![[1e300, -1e300, 1e300, -1e300, 1e300, -1e300]];
+    let err = grid_model(2).fit(x.view()).unwrap_err();
+    assert!(matches!(err, AggloError::NonFiniteDistance(_)), "{err}");
+    assert!(err.to_string().contains("overflow"), "{err}");
+}

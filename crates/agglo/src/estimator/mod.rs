@@ -158,6 +158,14 @@ impl Params {
         if let Some(progress) = &self.progress {
             progress.set(tree.children().len());
         }
+        // Values near f64::MAX overflow the merge costs; a tree built on
+        // infinities or NaN would be meaningless.
+        if let Some(k) = tree.distances().iter().position(|d| !d.is_finite()) {
+            return Err(AggloError::NonFiniteDistance(format!(
+                "merge {k} has the linkage distance {}",
+                tree.distances()[k]
+            )));
+        }
         let n_clusters = match self.stop {
             StoppingRule::NClusters(k) => k,
             StoppingRule::DistanceThreshold(t) => {
