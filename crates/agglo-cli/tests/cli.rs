@@ -2,52 +2,15 @@
 //! scikit-learn's fixtures, figures, and refusals of bad input.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use agglo::datasets::load_digits;
 use ndarray::{Array1, Array2, ArrayD};
-use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 use serde_json::Value;
 
-fn agglo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agglo"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the agglo binary runs")
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn read_i64(path: &Path) -> ArrayD<i64> {
-    ArrayD::<i64>::read_npy(fs::File::open(path).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn read_f64(path: &Path) -> ArrayD<f64> {
-    ArrayD::<f64>::read_npy(fs::File::open(path).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn write_digits(dir: &Path) -> PathBuf {
-    let path = dir.join("digits.npy");
-    load_digits()
-        .data
-        .write_npy(fs::File::create(&path).unwrap())
-        .unwrap();
-    path
-}
+mod common;
+use common::{agglo, fixtures, read_f64, read_i64, stderr, stdout, write_digits};
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
@@ -167,18 +130,18 @@ fn case_args(case: &Value, case_dir: &Path, x: &Path, out: &Path) -> Vec<String>
 
 fn assert_outputs_match(name: &str, case_dir: &Path, out: &Path) {
     assert_eq!(
-        read_i64(&out.join("labels.npy")),
-        read_i64(&case_dir.join("labels.npy")),
+        read_i64(out.join("labels.npy")),
+        read_i64(case_dir.join("labels.npy")),
         "{name}: labels"
     );
     assert_eq!(
-        read_i64(&out.join("children.npy")),
-        read_i64(&case_dir.join("children.npy")),
+        read_i64(out.join("children.npy")),
+        read_i64(case_dir.join("children.npy")),
         "{name}: children"
     );
     if case_dir.join("distances.npy").exists() {
-        let got = read_f64(&out.join("distances.npy"));
-        let want = read_f64(&case_dir.join("distances.npy"));
+        let got = read_f64(out.join("distances.npy"));
+        let want = read_f64(case_dir.join("distances.npy"));
         assert_eq!(got.len(), want.len(), "{name}: distances");
         for (g, w) in got.iter().zip(want.iter()) {
             assert!(
@@ -194,13 +157,13 @@ fn assert_outputs_match(name: &str, case_dir: &Path, out: &Path) {
     }
     if case_dir.join("transform.npy").exists() {
         assert_eq!(
-            read_f64(&out.join("reduced.npy")),
-            read_f64(&case_dir.join("transform.npy")),
+            read_f64(out.join("reduced.npy")),
+            read_f64(case_dir.join("transform.npy")),
             "{name}: reduced"
         );
         assert_eq!(
-            read_f64(&out.join("restored.npy")),
-            read_f64(&case_dir.join("inverse.npy")),
+            read_f64(out.join("restored.npy")),
+            read_f64(case_dir.join("inverse.npy")),
             "{name}: restored"
         );
     }
@@ -309,8 +272,8 @@ fn images_given_as_n_h_w_carry_their_grid() {
     assert!(stderr(&run).contains("using the grid [8, 8]"));
     let seed = fixtures().join("cases/seed_digits_ward_32");
     assert_eq!(
-        read_i64(&out.join("labels.npy")),
-        read_i64(&seed.join("labels.npy"))
+        read_i64(out.join("labels.npy")),
+        read_i64(seed.join("labels.npy"))
     );
     let model: Value =
         serde_json::from_str(&fs::read_to_string(out.join("model.json")).unwrap()).unwrap();

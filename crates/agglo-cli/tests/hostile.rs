@@ -9,24 +9,14 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use agglo::datasets::load_digits;
 use ndarray::ArrayD;
 use ndarray_npy::ReadNpyExt;
 
-fn agglo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agglo"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the agglo binary runs")
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
+mod common;
+use common::{agglo, fixtures};
 
 /// An `.npy` file with any header and data.
 fn npy(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {

@@ -3,20 +3,15 @@
 //! with scikit-learn's answers in `tests/fixtures/realdata`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use ndarray::{Array2, ArrayD};
-use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 use nifti::{IntoNdArray, NiftiObject, ReaderOptions};
 
-fn agglo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agglo"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the agglo binary runs")
-}
+mod common;
+use common::{agglo, read_f64, read_i64, stderr, write_digits};
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,20 +21,8 @@ fn data(name: &str) -> String {
         .to_string()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn ok(out: &Output) {
     assert!(out.status.success(), "{}", stderr(out));
-}
-
-fn npy_i64(path: impl AsRef<Path>) -> ArrayD<i64> {
-    ArrayD::<i64>::read_npy(fs::File::open(path.as_ref()).unwrap()).unwrap()
-}
-
-fn npy_f64(path: impl AsRef<Path>) -> ArrayD<f64> {
-    ArrayD::<f64>::read_npy(fs::File::open(path.as_ref()).unwrap()).unwrap()
 }
 
 fn nifti(path: impl AsRef<Path>) -> (nifti::NiftiHeader, ArrayD<f64>) {
@@ -65,11 +48,11 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
             "parcels",
         ],
     ));
-    let labels = npy_i64(d.join("parcels/labels.npy"));
-    assert_eq!(labels, npy_i64(data("fit_labels.npy")));
+    let labels = read_i64(d.join("parcels/labels.npy"));
+    assert_eq!(labels, read_i64(data("fit_labels.npy")));
     assert_eq!(
-        npy_i64(d.join("parcels/children.npy")),
-        npy_i64(data("fit_children.npy"))
+        read_i64(d.join("parcels/children.npy")),
+        read_i64(data("fit_children.npy"))
     );
 
     // The parcellation image: the mask's grid and affine, label + 1 inside.
@@ -111,7 +94,10 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
             "ts.npy",
         ],
     ));
-    assert_eq!(npy_f64(d.join("ts.npy")), npy_f64(data("new_reduced.npy")));
+    assert_eq!(
+        read_f64(d.join("ts.npy")),
+        read_f64(data("new_reduced.npy"))
+    );
     ok(&agglo(
         d,
         &[
@@ -124,8 +110,8 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
         ],
     ));
     assert_eq!(
-        npy_f64(d.join("restored.npy")),
-        npy_f64(data("new_restored.npy"))
+        read_f64(d.join("restored.npy")),
+        read_f64(data("new_restored.npy"))
     );
     ok(&agglo(
         d,
@@ -159,7 +145,7 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
         .split(',')
         .map(|v| v.parse().unwrap())
         .collect();
-    let want = npy_f64(data("new_reduced.npy"));
+    let want = read_f64(data("new_reduced.npy"));
     assert_eq!(
         first,
         want.as_standard_layout()
@@ -189,8 +175,8 @@ fn scaled_integer_images_and_single_volumes_work() {
         ],
     ));
     assert_eq!(
-        npy_i64(d.join("a/labels.npy")),
-        npy_i64(data("scaled_labels.npy"))
+        read_i64(d.join("a/labels.npy")),
+        read_i64(data("scaled_labels.npy"))
     );
     let out = agglo(
         d,
@@ -209,8 +195,8 @@ fn scaled_integer_images_and_single_volumes_work() {
     );
     ok(&out);
     assert_eq!(
-        npy_i64(d.join("b/labels.npy")),
-        npy_i64(data("volume3d_labels.npy"))
+        read_i64(d.join("b/labels.npy")),
+        read_i64(data("volume3d_labels.npy"))
     );
     let png = fs::read(d.join("slices.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
@@ -220,7 +206,7 @@ fn scaled_integer_images_and_single_volumes_work() {
 fn csv_and_npz_tables_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let want = npy_i64(data("table_labels.npy"));
+    let want = read_i64(data("table_labels.npy"));
     for (input, extra, out) in [
         (data("table.csv"), None, "c1"),
         (data("table_noheader.csv"), None, "c2"),
@@ -240,7 +226,7 @@ fn csv_and_npz_tables_are_read() {
             args.extend(["--key", key]);
         }
         ok(&agglo(d, &args));
-        assert_eq!(npy_i64(d.join(out).join("labels.npy")), want, "{input}");
+        assert_eq!(read_i64(d.join(out).join("labels.npy")), want, "{input}");
     }
     let table = data("table.npz");
     let out = agglo(
@@ -299,20 +285,11 @@ fn csv_and_npz_tables_are_read() {
     assert!(!d.join("c4").exists() && !d.join("c5").exists());
 }
 
-fn digits(dir: &Path) -> PathBuf {
-    let path = dir.join("digits.npy");
-    agglo::datasets::load_digits()
-        .data
-        .write_npy(fs::File::create(&path).unwrap())
-        .unwrap();
-    path
-}
-
 #[test]
 fn saved_models_refuse_data_that_does_not_fit() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    digits(d);
+    write_digits(d);
     ok(&agglo(
         d,
         &[
