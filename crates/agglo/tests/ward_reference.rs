@@ -4,24 +4,8 @@
 use agglo::{grid_to_graph, ward_tree, Connectivity};
 use ndarray::{Array2, ArrayView2};
 
-/// A small deterministic generator (xorshift64*), so the test needs no
-/// extra dependency and always draws the same cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+mod common;
+use common::Rng;
 
 /// Naive Ward: every step scans every pair of live clusters joined by at
 /// least one edge between their members, recomputing sizes and centroids

@@ -12,19 +12,8 @@ use std::collections::BinaryHeap;
 use agglo::{grid_to_graph, ward_tree, Connectivity};
 use ndarray::{Array2, ArrayView2};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+mod common;
+use common::Rng;
 
 #[derive(Clone, Copy)]
 struct Entry(f64, usize, usize);

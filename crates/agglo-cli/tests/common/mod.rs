@@ -58,3 +58,12 @@ pub fn write_digits(dir: &Path) -> PathBuf {
         .unwrap();
     path
 }
+
+/// Asserts the run was refused as bad input (exit 2) with `needle` in its
+/// error and no panic.
+pub fn refused(run: &Output, needle: &str) {
+    let err = stderr(run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "expected '{needle}' in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
