@@ -7,18 +7,19 @@ use agglo::{
     Connectivity, Element, FeatureAgglomeration, Linkage, Metric, Pooling,
 };
 use anyhow::Result;
-use ndarray::{Array1, Array2, ArrayD, ArrayView2, IxDyn};
+use ndarray::{Array1, Array2, ArrayD, IxDyn};
 use ndarray_npy::WritableElement;
 
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
 use crate::figure;
-use crate::input::{read_connectivity, read_data, read_mask, Loaded, Mask};
+use crate::input::{read_connectivity, read_data, read_data_columns, read_mask, Loaded, Mask};
 use crate::layout::Layout;
 use crate::model_file::{self, ConnectivityInfo, MaskInfo, ModelFile};
 use crate::nifti_io::write_nifti_i32;
 use crate::npy::NumericArray;
-use crate::output::{write_file_atomically, Staging, FIT_OUTPUTS};
+use crate::output::{write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS};
+use crate::pooled::pool_input;
 use crate::progress::Progress;
 
 /// The estimator settings, validated from the flags.
@@ -63,9 +64,12 @@ struct Plan {
     loaded_shape: Vec<usize>,
     dtype: String,
     nifti: Option<nifti::NiftiHeader>,
+    /// The data's shape as read, samples first.
+    shape: Vec<usize>,
     layout: Layout,
     mask: Option<Mask>,
-    x: NumericArray,
+    /// `(n_samples, n_features)` of the matrix fitted.
+    dim: (usize, usize),
     connectivity: Option<Connectivity>,
     info: ConnectivityInfo,
 }
@@ -81,15 +85,20 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let staging = Staging::new(&args.out)?;
     let progress = Progress::start(args.quiet);
     progress.stage(&format!("reading {}", args.input.display()));
-    let loaded = read_data(&args.input, args.key.as_deref())?;
-    let plan = plan(args, loaded)?;
+    let loaded = match args.axis {
+        // The features' points are the columns: read so, the fit works on
+        // the data where it lies instead of on a transposed copy beside it.
+        Axis::Features => read_data_columns(&args.input, args.key.as_deref())?,
+        Axis::Samples => read_data(&args.input, args.key.as_deref())?,
+    };
+    let (plan, x) = plan(args, loaded)?;
     check_memory(args, &settings, &plan)?;
     progress.track_merges("fitting", expected_merges(args, &settings, &plan));
-    let result = match &plan.x {
+    let result = match x {
         NumericArray::F64(x) => fit_and_stage(
             args,
             &settings,
-            as_2d(x),
+            into_2d(x),
             &plan,
             staging,
             svg_figure,
@@ -98,7 +107,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         NumericArray::F32(x) => fit_and_stage(
             args,
             &settings,
-            as_2d(x),
+            into_2d(x),
             &plan,
             staging,
             svg_figure,
@@ -121,8 +130,8 @@ fn fitting(args: &FitArgs, err: agglo::AggloError) -> anyhow::Error {
 /// The merges the fit will make, by scikit-learn's `compute_full_tree` rule.
 fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
     let n = match args.axis {
-        Axis::Features => plan.x.shape()[1],
-        Axis::Samples => plan.x.shape()[0],
+        Axis::Features => plan.dim.1,
+        Axis::Samples => plan.dim.0,
     };
     let full = match (settings.n_clusters, settings.compute_full_tree) {
         _ if plan.connectivity.is_none() => true,
@@ -138,20 +147,18 @@ fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
 
 /// Refuses a fit whose estimated memory exceeds what is available.
 fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> {
-    let (n_samples, n_features) = (plan.x.shape()[0], plan.x.shape()[1]);
+    let (n_samples, n_features) = plan.dim;
     let (n_points, dim) = match args.axis {
         Axis::Features => (n_features, n_samples),
         Axis::Samples => (n_samples, n_features),
     };
     let entries = plan.connectivity.as_ref().map(Connectivity::n_entries);
     let fit = agglo::memory::fit_memory_estimate(n_points, dim, entries, settings.linkage);
-    // transform and inverse_transform outputs, in f64
-    // (an n_clusters above n_points is refused by the fit itself)
+    // transform's output, in f64 (an n_clusters above n_points is refused
+    // by the fit itself); inverse_transform's is written as it is made
     let k = settings.n_clusters.unwrap_or(n_points).min(n_points) as u64;
     let outputs = match args.axis {
-        Axis::Features => (n_samples as u64)
-            .saturating_mul(k.saturating_add(n_features as u64))
-            .saturating_mul(8),
+        Axis::Features => (n_samples as u64).saturating_mul(k).saturating_mul(8),
         Axis::Samples => 0,
     };
     crate::resources::ensure_memory(
@@ -168,14 +175,15 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> 
     )
 }
 
-fn as_2d<A>(x: &ArrayD<A>) -> ArrayView2<'_, A> {
-    x.view().into_dimensionality().expect("laid out as 2-D")
+fn into_2d<A>(x: ArrayD<A>) -> Array2<A> {
+    x.into_dimensionality().expect("laid out as 2-D")
 }
 
-/// Decides the grid, mask and connectivity, and lays the data out.
-fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
+/// Decides the grid, mask and connectivity, and lays the data out as the
+/// matrix to fit.
+fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray)> {
     let name = args.input.display().to_string();
-    let shape = loaded.array.shape().to_vec();
+    let shape = loaded.shape.clone();
     if shape.len() < 2 {
         return Err(bad_input(format!(
             "{name}: expected an array of shape (n_samples, n_features) or (n_samples, *grid), got shape {shape:?}"
@@ -234,6 +242,7 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
         mask: mask.as_ref().map(|m| m.inside.clone()),
     };
     let x = layout.to_matrix(loaded.array, args.axis)?;
+    let dim = (x.shape()[0], x.shape()[1]);
     let n_points = match args.axis {
         Axis::Features => x.shape()[1],
         Axis::Samples => x.shape()[0],
@@ -291,22 +300,24 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<Plan> {
         };
         (None, info)
     };
-    Ok(Plan {
+    let plan = Plan {
         loaded_shape: loaded.stored_shape,
         dtype: loaded.dtype,
         nifti: loaded.nifti,
+        shape,
         layout,
         mask,
-        x,
+        dim,
         connectivity,
         info,
-    })
+    };
+    Ok((plan, x))
 }
 
 fn fit_and_stage<A: Element + WritableElement>(
     args: &FitArgs,
     settings: &Settings,
-    x: ArrayView2<'_, A>,
+    x: Array2<A>,
     plan: &Plan,
     mut staging: Staging,
     svg_figure: Option<bool>,
@@ -332,19 +343,22 @@ fn fit_and_stage<A: Element + WritableElement>(
             est
         }};
     }
-    let (model, pooled) = match args.axis {
+    if svg_figure.is_some() && args.axis == Axis::Samples {
+        return Err(bad_input(
+            "--figure draws the features of an image: use it with --axis features",
+        ));
+    }
+    let (model, fitted) = match args.axis {
         Axis::Features => {
+            // The fit uses the data up; the pooling reads it again.
             let fitted = configure!(FeatureAgglomeration::new().pooling(settings.pooling))
-                .fit(x)
+                .fit_owned(x)
                 .map_err(|e| fitting(args, e))?;
-            progress.stage("pooling");
-            let reduced = fitted.transform(x)?;
-            let restored = fitted.inverse_transform(reduced.view())?;
-            (fitted.model().clone(), Some((reduced, restored)))
+            (fitted.model().clone(), Some(fitted))
         }
         Axis::Samples => (
             configure!(AgglomerativeClustering::new())
-                .fit(x)
+                .fit(x.view())
                 .map_err(|e| fitting(args, e))?,
             None,
         ),
@@ -353,18 +367,6 @@ fn fit_and_stage<A: Element + WritableElement>(
         eprintln!("warning: {warning}");
     }
     progress.stage("writing");
-    let figure_bytes = match (svg_figure, &pooled) {
-        (Some(svg), Some((_, restored))) => {
-            Some(draw_figure(plan, x, restored, model.labels(), svg)?)
-        }
-        (Some(_), None) => {
-            return Err(bad_input(
-                "--figure draws the features of an image: use it with --axis features",
-            ))
-        }
-        _ => None,
-    };
-
     let labels = Array1::from_iter(model.labels().iter().map(|&l| l as i64));
     staging.write_npy("labels.npy", &labels)?;
     let children = Array2::from_shape_fn((model.children().len(), 2), |(k, c)| {
@@ -374,9 +376,27 @@ fn fit_and_stage<A: Element + WritableElement>(
     if let Some(d) = model.distances() {
         staging.write_npy("distances.npy", &ndarray::ArrayView1::from(d))?;
     }
-    if let Some((reduced, restored)) = &pooled {
-        staging.write_npy("reduced.npy", reduced)?;
-        staging.write_npy("restored.npy", restored)?;
+    let mut figure_bytes = None;
+    if let Some(fitted) = &fitted {
+        progress.stage("pooling");
+        let reduced_path = staging.reserve("reduced.npy");
+        let mut restored = staging.npy_rows("restored.npy", plan.dim)?;
+        let shown = if svg_figure.is_some() { 4 } else { 0 };
+        let pooled = pool_input(
+            args,
+            &plan.layout,
+            &plan.shape,
+            plan.dim,
+            fitted,
+            &mut restored,
+            shown,
+        )?;
+        restored.finish()?;
+        write_npy_file(&reduced_path, &pooled.reduced)?;
+        if let Some(svg) = svg_figure {
+            let (originals, restored) = &pooled.first;
+            figure_bytes = Some(draw_figure(plan, originals, restored, model.labels(), svg)?);
+        }
     }
     if let Some(mask) = &plan.layout.mask {
         staging.write_npy("mask.npy", mask)?;
@@ -394,7 +414,7 @@ fn fit_and_stage<A: Element + WritableElement>(
     }
     let mut outputs = staging.written().to_vec();
     outputs.push("model.json".into());
-    let model_file = describe(args, settings, plan, &model, x.dim(), outputs);
+    let model_file = describe(args, settings, plan, &model, plan.dim, outputs);
     let mut json = serde_json::to_string_pretty(&model_file)?;
     json.push('\n');
     staging.write("model.json", json.as_bytes())?;
@@ -404,8 +424,8 @@ fn fit_and_stage<A: Element + WritableElement>(
         write_file_atomically(path, &bytes)?;
     }
     let (n_points, what) = match args.axis {
-        Axis::Features => (x.ncols(), "features"),
-        Axis::Samples => (x.nrows(), "samples"),
+        Axis::Features => (plan.dim.1, "features"),
+        Axis::Samples => (plan.dim.0, "samples"),
     };
     Ok(format!(
         "{}: {n_points} {what} → {} clusters ({} linkage, {} merges); wrote {written} to {}{}",
@@ -435,27 +455,25 @@ fn label_image(plan: &Plan, model: &Agglomeration) -> Result<ArrayD<i32>> {
     Ok(ArrayD::from_shape_vec(IxDyn(&grid), volume).expect("grid-sized"))
 }
 
-fn draw_figure<A: Element>(
+/// The figure of `--figure`, from the first samples and their restored
+/// values.
+fn draw_figure(
     plan: &Plan,
-    x: ArrayView2<'_, A>,
+    originals: &Array2<f64>,
     restored: &Array2<f64>,
     labels: &[usize],
     svg: bool,
 ) -> Result<Vec<u8>> {
     let inside = plan.layout.inside();
     match plan.layout.grid.as_deref() {
-        Some(&[h, w]) => {
-            let shown = x.nrows().min(4);
-            let originals = Array2::from_shape_fn((shown, x.ncols()), |(i, j)| x[[i, j]].to_f64());
-            figure::grid_2d(
-                (h, w),
-                originals.view(),
-                restored.view(),
-                labels,
-                inside.as_deref(),
-                svg,
-            )
-        }
+        Some(&[h, w]) => figure::grid_2d(
+            (h, w),
+            originals.view(),
+            restored.view(),
+            labels,
+            inside.as_deref(),
+            svg,
+        ),
         Some(g) if g.len() == 3 => figure::grid_3d_labels(g, labels, inside.as_deref(), svg),
         _ => Err(bad_input(
             "--figure needs the features on a 2-D or 3-D grid (--grid, --mask or an image input)",

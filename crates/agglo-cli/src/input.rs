@@ -11,6 +11,7 @@ use crate::bad_input;
 use crate::csv_io::{is_csv, read_csv};
 use crate::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
 use crate::npy::{read_file, read_numeric, read_numeric_file, NumericArray};
+use crate::npy_blocks::read_columns;
 use crate::npz::{read_members, read_sparse_connectivity};
 
 /// Data read from a file, with where it came from.
@@ -18,12 +19,51 @@ use crate::npz::{read_members, read_sparse_connectivity};
 pub struct Loaded {
     /// The values, samples along the first axis.
     pub array: NumericArray,
+    /// The data's shape, samples first: `(n_samples, *grid)`. It is also
+    /// `array`'s shape, except from [`read_data_columns`], which returns
+    /// the `(n_samples, n_features)` matrix.
+    pub shape: Vec<usize>,
     /// The dtype as NumPy would name it (`<f8`, `<f4`, …); `csv` for text.
     pub dtype: String,
     /// The shape as stored in the file (for NIfTI, `(x, y, z[, t])`).
     pub stored_shape: Vec<usize>,
     /// The NIfTI header, for NIfTI input.
     pub nifti: Option<NiftiHeader>,
+}
+
+/// [`read_data`] for clustering features: the same data, as the matrix of
+/// its samples `(n_samples, n_features)` stored column-major, each
+/// feature's values together. A C-ordered `.npy` file is transposed as it
+/// is read, so the data is held only once; other files are read, then
+/// rearranged.
+///
+/// # Errors
+/// As [`read_data`].
+pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
+    if key.is_none() && is_npy(path) {
+        let name = path.display().to_string();
+        if let Ok(meta) = std::fs::metadata(path) {
+            crate::resources::ensure_memory(
+                meta.len(),
+                &format!("reading {name} ({})", crate::resources::human(meta.len())),
+            )?;
+        }
+        let (array, header) = read_columns(path, &name)?;
+        return Ok(Loaded {
+            stored_shape: header.shape.clone(),
+            shape: header.shape.clone(),
+            array,
+            dtype: header.descr,
+            nifti: None,
+        });
+    }
+    let mut loaded = read_data(path, key)?;
+    let shape = loaded.shape.clone();
+    if shape.len() >= 2 {
+        let m = shape[1..].iter().product();
+        loaded.array = loaded.array.into_matrix(shape[0], m).into_column_major();
+    }
+    Ok(loaded)
 }
 
 /// Reads data from `.npy`, `.npz` (`key` names the array; default the only
@@ -38,6 +78,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         let image = read_nifti(path)?;
         let array = image.samples_first(&name)?;
         return Ok(Loaded {
+            shape: array.shape().to_vec(),
             array: NumericArray::F64(array),
             dtype: "nifti".into(),
             stored_shape: image.data.shape().to_vec(),
@@ -60,6 +101,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         let (array, header) = read_numeric_file(path, &name)?;
         return Ok(Loaded {
             stored_shape: header.shape.clone(),
+            shape: array.shape().to_vec(),
             array,
             dtype: header.descr,
             nifti: None,
@@ -98,6 +140,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         let (array, header) = read_numeric(chosen.1, &format!("{name}:{}", chosen.0))?;
         return Ok(Loaded {
             stored_shape: header.shape.clone(),
+            shape: array.shape().to_vec(),
             array,
             dtype: header.descr,
             nifti: None,
@@ -112,6 +155,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         let (table, _) = read_csv(&bytes, path)?;
         return Ok(Loaded {
             stored_shape: table.shape().to_vec(),
+            shape: table.shape().to_vec(),
             array: NumericArray::F64(table.into_dyn()),
             dtype: "csv".into(),
             nifti: None,
@@ -124,6 +168,12 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
 
 /// Whether the file at `path` begins with `magic` (false when unreadable:
 /// the full read then reports why).
+/// Whether `path` is read as an `.npy` file (by its first bytes, as
+/// [`read_data`] decides).
+pub fn is_npy(path: &Path) -> bool {
+    !is_nifti(path) && starts_with(path, b"\x93NUMPY")
+}
+
 fn starts_with(path: &Path, magic: &[u8]) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; magic.len()];

@@ -35,12 +35,17 @@ impl Layout {
 
     /// Row-major indices of the grid points inside the mask.
     pub fn inside(&self) -> Option<Vec<usize>> {
-        self.mask.as_ref().map(|m| {
-            m.iter()
-                .enumerate()
-                .filter(|(_, &b)| b)
-                .map(|(i, _)| i)
-                .collect()
+        self.mask.as_ref().map(|m| match m.as_slice() {
+            Some(flat) => positions(flat.iter().copied()),
+            None => positions(m.iter().copied()),
+        })
+    }
+
+    /// The number of grid points inside the mask.
+    fn n_inside(&self) -> Option<usize> {
+        self.mask.as_ref().map(|m| match m.as_slice() {
+            Some(flat) => flat.iter().filter(|&&b| b).count(),
+            None => m.iter().filter(|&&b| b).count(),
         })
     }
 
@@ -54,7 +59,7 @@ impl Layout {
         let shape = array.shape().to_vec();
         let n_samples = shape[0];
         let n_features: usize = shape[1..].iter().product();
-        let matrix = flatten(array, n_samples, n_features);
+        let matrix = array.into_matrix(n_samples, n_features);
         let Some(grid_size) = self.grid_size()? else {
             return Ok(matrix);
         };
@@ -62,13 +67,12 @@ impl Layout {
             Axis::Features => (n_features, "features"),
             Axis::Samples => (n_samples, "samples"),
         };
-        let inside = self.inside();
-        let n_inside = inside.as_ref().map_or(grid_size, Vec::len);
+        let n_inside = self.n_inside().unwrap_or(grid_size);
         if n_points == n_inside {
             return Ok(matrix);
         }
         if n_points == grid_size {
-            return Ok(match &inside {
+            return Ok(match &self.inside() {
                 Some(idx) => select(matrix, axis, idx),
                 None => matrix,
             });
@@ -85,22 +89,12 @@ impl Layout {
     }
 }
 
-/// Reshapes to (n_samples, n_features) in row-major order.
-fn flatten(data: NumericArray, n_samples: usize, n_features: usize) -> NumericArray {
-    fn go<A: Clone>(a: ArrayD<A>, n: usize, m: usize) -> ArrayD<A> {
-        // Reshaping an array already in row-major order copies nothing.
-        let flat = if a.is_standard_layout() {
-            a
-        } else {
-            a.as_standard_layout().into_owned()
-        };
-        flat.into_shape_with_order(ndarray::IxDyn(&[n, m]))
-            .expect("sizes agree")
-    }
-    match data {
-        NumericArray::F64(a) => NumericArray::F64(go(a, n_samples, n_features)),
-        NumericArray::F32(a) => NumericArray::F32(go(a, n_samples, n_features)),
-    }
+/// The positions of the `true` values.
+fn positions(values: impl Iterator<Item = bool>) -> Vec<usize> {
+    values
+        .enumerate()
+        .filter_map(|(i, b)| b.then_some(i))
+        .collect()
 }
 
 /// Keeps the columns (features axis) or rows (samples axis) in `idx`.
@@ -109,8 +103,16 @@ fn select(data: NumericArray, axis: Axis, idx: &[usize]) -> NumericArray {
         Axis::Features => NdAxis(1),
         Axis::Samples => NdAxis(0),
     };
+    fn go<A: Clone>(a: ArrayD<A>, ax: NdAxis, idx: &[usize]) -> ArrayD<A> {
+        if a.ndim() == 2 && a.t().is_standard_layout() && !a.is_standard_layout() {
+            // Column-major: the rows of the transpose are the columns.
+            let other = NdAxis(1 - ax.index());
+            return a.t().select(other, idx).reversed_axes();
+        }
+        a.select(ax, idx)
+    }
     match data {
-        NumericArray::F64(a) => NumericArray::F64(a.select(ax, idx)),
-        NumericArray::F32(a) => NumericArray::F32(a.select(ax, idx)),
+        NumericArray::F64(a) => NumericArray::F64(go(a, ax, idx)),
+        NumericArray::F32(a) => NumericArray::F32(go(a, ax, idx)),
     }
 }

@@ -17,8 +17,10 @@ pub mod layout;
 pub mod model_file;
 pub mod nifti_io;
 pub mod npy;
+pub mod npy_blocks;
 pub mod npz;
 pub mod output;
+pub mod pooled;
 pub mod progress;
 pub mod resources;
 

@@ -183,6 +183,53 @@ impl NumericArray {
         }
     }
 
+    /// A 2-D array stored column-major (unchanged if it already is, or is
+    /// not 2-D): the layout `FeatureAgglomeration` reads in place, so the
+    /// data is held once during a fit instead of twice. The row-major copy
+    /// is freed before returning.
+    #[must_use]
+    pub fn into_column_major(self) -> Self {
+        fn go<A: agglo::Element>(a: ArrayD<A>) -> ArrayD<A> {
+            let m = a
+                .into_dimensionality::<ndarray::Ix2>()
+                .expect("checked to be 2-D");
+            if m.t().is_standard_layout() {
+                m.into_dyn()
+            } else {
+                agglo::column_major(m.view()).into_dyn()
+            }
+        }
+        match self {
+            _ if self.shape().len() != 2 => self,
+            NumericArray::F64(a) => NumericArray::F64(go(a)),
+            NumericArray::F32(a) => NumericArray::F32(go(a)),
+        }
+    }
+
+    /// The array as the `(n, m)` matrix of its elements in row-major
+    /// order, `n·m` being its size: a reshape, which copies only arrays not
+    /// already in row-major order, and nothing for an `(n, m)` array in any
+    /// order.
+    #[must_use]
+    pub fn into_matrix(self, n: usize, m: usize) -> Self {
+        fn go<A: Clone>(a: ArrayD<A>, n: usize, m: usize) -> ArrayD<A> {
+            if a.shape() == [n, m] {
+                return a;
+            }
+            let flat = if a.is_standard_layout() {
+                a
+            } else {
+                a.as_standard_layout().into_owned()
+            };
+            flat.into_shape_with_order(IxDyn(&[n, m]))
+                .expect("sizes agree")
+        }
+        match self {
+            NumericArray::F64(a) => NumericArray::F64(go(a, n, m)),
+            NumericArray::F32(a) => NumericArray::F32(go(a, n, m)),
+        }
+    }
+
     /// The data as `f64` (a copy for `f32`).
     pub fn to_f64(&self) -> ArrayD<f64> {
         match self {
@@ -253,27 +300,11 @@ fn plain_npy(header: &NpyHeader, data: &[u8]) -> Vec<u8> {
 /// # Errors
 /// A missing or unreadable file, and everything [`read_numeric`] refuses.
 pub fn read_numeric_file(path: &Path, name: &str) -> Result<(NumericArray, NpyHeader)> {
-    let cannot_read = |e: std::io::Error| bad_input(format!("cannot read {}: {e}", path.display()));
-    let mut file = File::open(path).map_err(cannot_read)?;
-    let file_len = file.metadata().map_err(cannot_read)?.len();
-    // The header: its length is in the first 12 bytes.
-    let mut head = vec![0u8; file_len.min(12) as usize];
-    file.read_exact(&mut head).map_err(cannot_read)?;
-    let header_end = match (head.get(6), head.len()) {
-        (Some(1), 12) => 10 + u64::from(u16::from_le_bytes([head[8], head[9]])),
-        (Some(2 | 3), 12) => {
-            12 + u64::from(u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
-        }
-        _ => 0,
-    };
-    if header_end > 12 {
-        let more = header_end.min(file_len) - 12;
-        head.resize(12 + more as usize, 0);
-        file.read_exact(&mut head[12..]).map_err(cannot_read)?;
-    }
-    let (header, offset) = parse_header(&head).map_err(|e| bad_input(format!("{name}: {e}")))?;
-    let available = usize::try_from(file_len - offset as u64).unwrap_or(usize::MAX);
-    check_length(&header, available, name)?;
+    let OpenNpy {
+        mut file,
+        header,
+        available,
+    } = open_npy(path, name)?;
     if let Some(decoder) = Decoder::of(&header) {
         let n_items = available / decoder.width;
         let mut array = decoder.allocate(n_items);
@@ -283,7 +314,7 @@ pub fn read_numeric_file(path: &Path, name: &str) -> Result<(NumericArray, NpyHe
         while done < n_items {
             let items = (n_items - done).min(block.len() / decoder.width);
             let bytes = &mut block[..items * decoder.width];
-            file.read_exact(bytes).map_err(cannot_read)?;
+            file.read_exact(bytes).map_err(|e| cannot_read(path, e))?;
             valid &= array.fill(&decoder, bytes, done);
             done += items;
         }
@@ -296,8 +327,59 @@ pub fn read_numeric_file(path: &Path, name: &str) -> Result<(NumericArray, NpyHe
     read_numeric(&read_file(path)?, name)
 }
 
+/// An `.npy` file opened at its data, the header checked against the
+/// file's length.
+pub(crate) struct OpenNpy {
+    /// The file, positioned at the first byte of data.
+    pub file: File,
+    /// The parsed header.
+    pub header: NpyHeader,
+    /// Bytes of data (checked to be what the header announces).
+    pub available: usize,
+}
+
+/// Opens an `.npy` file and checks its header, reading only the header.
+///
+/// # Errors
+/// A missing or unreadable file, a bad header, a length that disagrees
+/// with the header; as bad input naming `name`.
+pub(crate) fn open_npy(path: &Path, name: &str) -> Result<OpenNpy> {
+    let mut file = File::open(path).map_err(|e| cannot_read(path, e))?;
+    let file_len = file.metadata().map_err(|e| cannot_read(path, e))?.len();
+    // The header: its length is in the first 12 bytes.
+    let mut head = vec![0u8; file_len.min(12) as usize];
+    file.read_exact(&mut head)
+        .map_err(|e| cannot_read(path, e))?;
+    let header_end = match (head.get(6), head.len()) {
+        (Some(1), 12) => 10 + u64::from(u16::from_le_bytes([head[8], head[9]])),
+        (Some(2 | 3), 12) => {
+            12 + u64::from(u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
+        }
+        _ => 0,
+    };
+    if header_end > 12 {
+        let more = header_end.min(file_len) - 12;
+        head.resize(12 + more as usize, 0);
+        file.read_exact(&mut head[12..])
+            .map_err(|e| cannot_read(path, e))?;
+    }
+    let (header, offset) = parse_header(&head).map_err(|e| bad_input(format!("{name}: {e}")))?;
+    let available = usize::try_from(file_len - offset as u64).unwrap_or(usize::MAX);
+    check_length(&header, available, name)?;
+    Ok(OpenNpy {
+        file,
+        header,
+        available,
+    })
+}
+
+/// A read error naming the file.
+pub(crate) fn cannot_read(path: &Path, e: std::io::Error) -> anyhow::Error {
+    bad_input(format!("cannot read {}: {e}", path.display()))
+}
+
 /// Bytes read from a file per block by [`read_numeric_file`].
-const READ_BLOCK: usize = 1 << 22;
+pub(crate) const READ_BLOCK: usize = 1 << 22;
 
 /// Checks the dtype and that the data has exactly the header's length;
 /// returns the element kind.
@@ -377,13 +459,13 @@ enum Endian {
 
 /// How one element's bytes are decoded.
 #[derive(Clone, Copy)]
-struct Decoder {
+pub(crate) struct Decoder {
     descr: Descr,
-    width: usize,
+    pub(crate) width: usize,
 }
 
 impl Decoder {
-    fn of(header: &NpyHeader) -> Option<Self> {
+    pub(crate) fn of(header: &NpyHeader) -> Option<Self> {
         use Endian::{Big, Little};
         let (descr, width) = match header.descr.as_str() {
             "<f8" => (Descr::F8(Little), 8),
@@ -410,7 +492,7 @@ impl Decoder {
         Some(Decoder { descr, width })
     }
 
-    fn allocate(&self, n_items: usize) -> Decoded {
+    pub(crate) fn allocate(&self, n_items: usize) -> Decoded {
         match self.descr {
             Descr::F4(_) => Decoded::F32(vec![0.0; n_items]),
             _ => Decoded::F64(vec![0.0; n_items]),
@@ -419,7 +501,7 @@ impl Decoder {
 }
 
 /// The values decoded so far, in file order.
-enum Decoded {
+pub(crate) enum Decoded {
     F64(Vec<f64>),
     F32(Vec<f32>),
 }
@@ -427,7 +509,7 @@ enum Decoded {
 impl Decoded {
     /// Decodes `bytes` into the values from position `at` on; `false` when
     /// a boolean is neither 0 nor 1.
-    fn fill(&mut self, decoder: &Decoder, bytes: &[u8], at: usize) -> bool {
+    pub(crate) fn fill(&mut self, decoder: &Decoder, bytes: &[u8], at: usize) -> bool {
         use Endian::{Big, Little};
         let items = bytes.len() / decoder.width;
         macro_rules! decode {

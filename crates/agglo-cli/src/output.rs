@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ndarray::{ArrayBase, Data, Dimension};
+use ndarray::{ArrayBase, ArrayView2, Data, Dimension};
 use ndarray_npy::{WritableElement, WriteNpyExt};
 
 use crate::bad_input;
@@ -105,18 +105,27 @@ impl Staging {
         D: Dimension,
     {
         let path = self.reserve(name);
+        write_npy_file(&path, array)
+    }
+
+    /// Stages an `.npy` file of `shape` float64 values to be written a
+    /// block of rows at a time, so that the whole array is never held.
+    ///
+    /// # Errors
+    /// The file cannot be created.
+    pub fn npy_rows(&mut self, name: &str, shape: (usize, usize)) -> Result<NpyRows> {
+        let path = self.reserve(name);
         let file =
             fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut writer = std::io::BufWriter::new(file);
-        array
-            .write_npy(&mut writer)
+        // The header, then the data's length (a sparse file until written).
+        ndarray_npy::write_zeroed_npy::<f64, _>(&file, shape)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        let file = writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+        Ok(NpyRows {
+            writer: std::io::BufWriter::with_capacity(1 << 20, file),
+            path,
+            rows_left: shape.0,
+            n_columns: shape.1,
+        })
     }
 
     /// Moves every staged file into the output folder (created if missing)
@@ -159,6 +168,83 @@ impl Drop for Staging {
         if !self.committed {
             fs::remove_dir_all(&self.staging).ok();
         }
+    }
+}
+
+/// Writes an array as an `.npy` file at `path`, synced to disk.
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_npy_file<A, S, D>(path: &Path, array: &ArrayBase<S, D>) -> Result<()>
+where
+    A: WritableElement,
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    let file =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    array
+        .write_npy(&mut writer)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A staged `.npy` file of a row-major float64 matrix, written a block of
+/// rows at a time (see [`Staging::npy_rows`]).
+#[derive(Debug)]
+pub struct NpyRows {
+    writer: std::io::BufWriter<fs::File>,
+    path: PathBuf,
+    rows_left: usize,
+    n_columns: usize,
+}
+
+impl NpyRows {
+    /// Appends `rows`, which must have the file's number of columns.
+    ///
+    /// # Errors
+    /// The file cannot be written, or more rows than announced.
+    pub fn write_rows(&mut self, rows: ArrayView2<'_, f64>) -> Result<()> {
+        if rows.ncols() != self.n_columns || rows.nrows() > self.rows_left {
+            anyhow::bail!(
+                "{}: {} rows of {} values do not fit the {} rows of {} left",
+                self.path.display(),
+                rows.nrows(),
+                rows.ncols(),
+                self.rows_left,
+                self.n_columns
+            );
+        }
+        let rows = rows.as_standard_layout();
+        f64::write_slice(rows.as_slice().unwrap_or_default(), &mut self.writer)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.rows_left -= rows.nrows();
+        Ok(())
+    }
+
+    /// Checks that every row was written and syncs the file to disk.
+    ///
+    /// # Errors
+    /// Rows missing, or the file cannot be written.
+    pub fn finish(self) -> Result<()> {
+        if self.rows_left != 0 {
+            anyhow::bail!(
+                "{}: {} rows were never written",
+                self.path.display(),
+                self.rows_left
+            );
+        }
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.path.display(), e.error()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
 

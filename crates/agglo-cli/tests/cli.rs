@@ -774,3 +774,84 @@ fn a_fit_too_large_for_memory_is_refused_before_it_starts() {
     assert!(start.elapsed().as_secs() < 30, "refused before computing");
     assert!(!dir.path().join("out").exists());
 }
+
+/// The data is read for the fit transposed and a second time, in blocks of
+/// samples, for the pooling: images on the full grid with a mask, the
+/// same pixels already masked, and a Fortran-ordered copy all give the same
+/// files, and more samples than one block (the pooling's blocks hold
+/// 16 MiB) too.
+#[test]
+fn masked_images_pooled_in_blocks_match_premasked_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let digits = agglo::datasets::load_digits().data;
+    // 40 copies: 71,880 samples, 37 MiB of images and 21 MiB once masked,
+    // so that both are pooled in several blocks.
+    let many = ndarray::concatenate(ndarray::Axis(0), &vec![digits.view(); 40]).unwrap();
+    let images = many
+        .clone()
+        .into_shape_with_order((many.nrows(), 8, 8))
+        .unwrap();
+    let mask = ndarray::Array2::from_shape_fn((8, 8), |(i, j)| (1..7).contains(&i) && j > 0);
+    let inside: Vec<usize> = (0..64).filter(|&f| mask[[f / 8, f % 8]]).collect();
+    let premasked = many.select(ndarray::Axis(1), &inside);
+    let fortran = images.t().as_standard_layout().reversed_axes().to_owned();
+    assert!(!fortran.is_standard_layout());
+    let save = |name: &str, write: &dyn Fn(fs::File)| {
+        write(fs::File::create(dir.path().join(name)).unwrap())
+    };
+    save("images.npy", &|f| images.write_npy(f).unwrap());
+    save("premasked.npy", &|f| premasked.write_npy(f).unwrap());
+    save("fortran.npy", &|f| fortran.write_npy(f).unwrap());
+    save("mask.npy", &|f| mask.write_npy(f).unwrap());
+    for input in ["images.npy", "premasked.npy", "fortran.npy"] {
+        let run = agglo(
+            dir.path(),
+            &[
+                "fit",
+                input,
+                "--grid",
+                "8,8",
+                "--mask",
+                "mask.npy",
+                "--n-clusters",
+                "12",
+                "--out",
+                &format!("out_{input}"),
+                "-q",
+            ],
+        );
+        assert!(run.status.success(), "{input}: {}", stderr(&run));
+    }
+    let out = |input: &str, file: &str| {
+        fs::read(dir.path().join(format!("out_{input}")).join(file)).unwrap()
+    };
+    for file in ["labels.npy", "children.npy", "reduced.npy", "restored.npy"] {
+        assert_eq!(
+            out("images.npy", file),
+            out("premasked.npy", file),
+            "{file}"
+        );
+        assert_eq!(
+            out("fortran.npy", file),
+            out("premasked.npy", file),
+            "{file}"
+        );
+    }
+    // The pooled values are the mean of each cluster's pixels.
+    let labels = read_i64(dir.path().join("out_premasked.npy/labels.npy"));
+    let reduced = read_f64(dir.path().join("out_premasked.npy/reduced.npy"));
+    let restored = read_f64(dir.path().join("out_premasked.npy/restored.npy"));
+    assert_eq!(restored.shape(), premasked.shape());
+    for s in [0, 1796, 1797, many.nrows() - 1] {
+        for c in 0..12 {
+            let members: Vec<usize> = (0..inside.len())
+                .filter(|&f| labels[[f]] == c as i64)
+                .collect();
+            let sum: f64 = members.iter().map(|&f| premasked[[s, f]]).sum();
+            assert_eq!(reduced[[s, c]], sum / members.len() as f64);
+            for &f in &members {
+                assert_eq!(restored[[s, f]], reduced[[s, c]]);
+            }
+        }
+    }
+}

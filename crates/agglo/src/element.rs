@@ -1,5 +1,7 @@
 //! The numeric types a model can be fitted on.
 
+use ndarray::{Array, Dimension};
+
 /// The floating-point precision scikit-learn computes pairwise distances in
 /// for a given input type: `float32` input gets distances rounded to `f32`,
 /// every other type is converted to `float64`.
@@ -19,6 +21,33 @@ pub trait Element: Copy + Send + Sync + 'static {
     const PRECISION: Precision;
     /// The value as `f64`.
     fn to_f64(self) -> f64;
+
+    /// `values` themselves when they already are `f64`, so that they can be
+    /// read in place instead of converted; `None` for every other type.
+    fn as_f64_slice(values: &[Self]) -> Option<&[f64]> {
+        let _ = values;
+        None
+    }
+
+    /// `x` itself when it already is `f64` (`Ok`), else `x` back (`Err`).
+    fn into_f64_array<D: Dimension>(x: Array<Self, D>) -> Result<Array<f64, D>, Array<Self, D>> {
+        Err(x)
+    }
+}
+
+impl Element for f64 {
+    const PRECISION: Precision = Precision::F64;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn as_f64_slice(values: &[f64]) -> Option<&[f64]> {
+        Some(values)
+    }
+    fn into_f64_array<D: Dimension>(x: Array<f64, D>) -> Result<Array<f64, D>, Array<f64, D>> {
+        Ok(x)
+    }
 }
 
 macro_rules! element {
@@ -34,7 +63,7 @@ macro_rules! element {
 }
 
 element!(
-    f64 => F64, f32 => F32,
+    f32 => F32,
     i8 => F64, i16 => F64, i32 => F64, i64 => F64,
     u8 => F64, u16 => F64, u32 => F64, u64 => F64,
 );

@@ -53,6 +53,7 @@ pub mod element;
 mod error;
 mod estimator;
 mod heapq;
+mod layout;
 mod linkage;
 pub mod memory;
 mod params;
@@ -70,6 +71,7 @@ pub use estimator::{
     Agglomeration, AgglomerativeClustering, FeatureAgglomeration, FittedFeatureAgglomeration,
     StoppingRule,
 };
+pub use layout::column_major;
 pub use params::{ComputeFullTree, Linkage, Metric, Pooling};
 pub use progress::MergeProgress;
 pub use tree::Tree;

@@ -110,24 +110,30 @@ pub fn ward_tree(
         &completed.connectivity,
         n_merges,
         completed.n_components,
+        None,
     ))
 }
 
 /// The merge loop on a connected graph; stops after `n_merges` merges (or
 /// earlier if the graph runs out of edges, which a completed graph never
 /// does).
+///
+/// The points are read in place (when contiguous) and left untouched; the
+/// merged nodes' sums and centroids take rows of their own, reused as
+/// nodes are merged away.
 pub(crate) fn build(
     points: ArrayView2<'_, f64>,
     graph: &Connectivity,
     n_merges: usize,
     n_connected_components: usize,
+    progress: Option<&MergeProgress>,
 ) -> Tree {
     let dim = points.ncols();
     let rows = match points.to_slice() {
         Some(data) => Rows::borrowed(data, dim),
         _ => Rows::owned(points.iter().copied().collect(), dim),
     };
-    merge_all(rows, graph, n_merges, n_connected_components, None)
+    merge_all(rows, graph, n_merges, n_connected_components, progress)
 }
 
 /// [`build`] on points handed over: the merged nodes' sums and centroids
@@ -807,7 +813,7 @@ mod tests {
             ((p * 7 + t * 13) % 17) as f64 + (p as f64 * 0.37).sin()
         });
         let graph = crate::grid_to_graph(&[side, side], None).unwrap();
-        let borrowed = build(points.view(), &graph, side * side - 1, 1);
+        let borrowed = build(points.view(), &graph, side * side - 1, 1, None);
         let owned = build_owned(points, &graph, side * side - 1, 1, None);
         assert_eq!(borrowed, owned);
     }

@@ -1,6 +1,6 @@
 //! Clustering the columns (features) of a data matrix, with pooling.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, CowArray};
 
 use super::agglomerative::shared_builder;
 use super::{check_finite, points_of, require, Agglomeration, Params, StoppingRule};
@@ -66,6 +66,54 @@ impl FeatureAgglomeration {
         require("number of features", x.ncols(), 2)?;
         let points = points_of(x, true)?;
         let model = self.params.fit_points(points, A::PRECISION)?;
+        Ok(FittedFeatureAgglomeration {
+            model,
+            pooling: self.pooling,
+        })
+    }
+
+    /// [`fit`](Self::fit) on data handed over, for data too large to hold
+    /// twice: `f64` data in column-major order (see
+    /// [`column_major`](crate::column_major)) becomes the working storage
+    /// of the fit without a copy, and is used up by it (Ward linkage keeps
+    /// the merged clusters' sums in its columns); other data is copied into
+    /// points as by `fit` and freed before the clustering starts. The
+    /// result is the same as `fit`'s.
+    ///
+    /// To pool the data afterwards, read it again (in blocks of samples if
+    /// need be: `transform` treats every sample on its own).
+    ///
+    /// ```
+    /// use agglo::{column_major, grid_to_graph, FeatureAgglomeration};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 0.1, 5.0, 5.2], [1.0, 1.1, 3.0, 3.1]];
+    /// let estimator = FeatureAgglomeration::new()
+    ///     .n_clusters(2)
+    ///     .connectivity(grid_to_graph(&[4], None)?);
+    /// let borrowed = estimator.fit(x.view())?;
+    /// let owned = estimator.fit_owned(column_major(x.view()))?;
+    /// assert_eq!(owned, borrowed);
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn fit_owned<A: Element>(&self, x: Array2<A>) -> Result<FittedFeatureAgglomeration> {
+        self.params.check()?;
+        require("number of samples", x.nrows(), 1)?;
+        require("number of features", x.ncols(), 2)?;
+        let points = match A::into_f64_array(x) {
+            Ok(x) if x.t().is_standard_layout() => {
+                check_finite(x.view())?;
+                x.reversed_axes()
+            }
+            Ok(x) => points_of(x.view(), true)?.into_owned(),
+            Err(x) => points_of(x.view(), true)?.into_owned(),
+        };
+        let model = self
+            .params
+            .fit_points(CowArray::from(points), A::PRECISION)?;
         Ok(FittedFeatureAgglomeration {
             model,
             pooling: self.pooling,

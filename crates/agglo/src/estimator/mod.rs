@@ -8,7 +8,7 @@ pub use agglomerative::AgglomerativeClustering;
 pub use feature::{FeatureAgglomeration, FittedFeatureAgglomeration};
 pub use fitted::Agglomeration;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 
 use crate::connectivity::{complete_components, Connectivity};
 use crate::element::{Element, Precision};
@@ -77,7 +77,11 @@ impl Params {
     }
 
     /// Fits the tree over the rows of `points` and cuts it.
-    fn fit_points(&self, points: Array2<f64>, precision: Precision) -> Result<Agglomeration> {
+    fn fit_points(
+        &self,
+        points: CowArray<'_, f64, Ix2>,
+        precision: Precision,
+    ) -> Result<Agglomeration> {
         let n = points.nrows();
         if self.metric == Metric::Precomputed && points.nrows() != points.ncols() {
             return Err(AggloError::PrecomputedNotSquare {
@@ -133,10 +137,18 @@ impl Params {
                 }
                 let graph = &completion.connectivity;
                 match self.linkage {
-                    // The points are handed over: Ward keeps merged clusters
-                    // in the rows of the points they absorbed.
-                    Linkage::Ward => ward::build_owned(
-                        points,
+                    // A copy of the points is handed over: Ward keeps merged
+                    // clusters in the rows of the points they absorbed.
+                    Linkage::Ward if !points.is_view() => ward::build_owned(
+                        points.into_owned(),
+                        graph,
+                        n_merges,
+                        completion.n_components,
+                        self.progress.as_ref(),
+                    ),
+                    // The caller's own points are only read.
+                    Linkage::Ward => ward::build(
+                        points.view(),
                         graph,
                         n_merges,
                         completion.n_components,
@@ -205,15 +217,39 @@ impl Params {
     }
 }
 
-/// Copies `x` (or its transpose) into a contiguous `f64` matrix with one
-/// point per row, refusing non-finite values; positions in errors refer to
-/// `x` as given.
+/// The points of `x` (its rows, or its columns with `transpose`) as a
+/// contiguous `f64` matrix with one point per row, refusing non-finite
+/// values; positions in errors refer to `x` as given.
 ///
-/// The copy runs in parallel over blocks of points small enough to stay in
-/// cache while they are transposed, reading `x` along its contiguous axis;
-/// values are only converted, never combined, so the result does not
-/// depend on the number of threads.
-fn points_of<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Array2<f64>> {
+/// `f64` data already laid out that way (row-major rows, or the columns of
+/// a column-major `x`) is borrowed, not copied. Otherwise the copy runs in
+/// parallel over blocks of points small enough to stay in cache while they
+/// are transposed, reading `x` along its contiguous axis; values are only
+/// converted, never combined, so the result does not depend on the number
+/// of threads.
+fn points_of<'a, A: Element>(
+    x: ArrayView2<'a, A>,
+    transpose: bool,
+) -> Result<CowArray<'a, f64, Ix2>> {
+    use rayon::prelude::*;
+
+    let view = if transpose { x.reversed_axes() } else { x };
+    // float64 points already one per row are read where they are.
+    if let Some(data) = view.to_slice().and_then(A::as_f64_slice) {
+        if !data
+            .par_chunks(1 << 14)
+            .all(|c| c.iter().all(|v| v.is_finite()))
+        {
+            check_finite(x)?;
+        }
+        let points = ArrayView2::from_shape(view.dim(), data).expect("the view's own shape");
+        return Ok(CowArray::from(points));
+    }
+    Ok(CowArray::from(copy_points(x, transpose)?))
+}
+
+/// [`points_of`] when the points must be converted or gathered.
+fn copy_points<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Array2<f64>> {
     use rayon::prelude::*;
 
     let view = if transpose { x.t() } else { x };

@@ -1,0 +1,151 @@
+//! The pooled data of `agglo fit`: `transform` of the fitted data into
+//! `reduced.npy` and `inverse_transform` of that into `restored.npy`.
+//!
+//! The fit used the data up (it worked in place, see
+//! `FeatureAgglomeration::fit_owned`), so the input is read again: an `.npy`
+//! file a block of samples at a time, anything else whole. Every sample is
+//! pooled on its own, so blocks give exactly the values of one pass over
+//! the whole array, and `restored.npy`, as large as the input, is written
+//! as the blocks go instead of being held.
+
+use agglo::{Element, FittedFeatureAgglomeration};
+use anyhow::Result;
+use ndarray::{s, Array2, ArrayView2, Axis as NdAxis};
+
+use crate::bad_input;
+use crate::cli::{Axis, FitArgs};
+use crate::input::{is_npy, read_data};
+use crate::layout::Layout;
+use crate::npy::NumericArray;
+use crate::npy_blocks::RowBlocks;
+use crate::output::NpyRows;
+
+/// Bytes of input pooled per block.
+const BLOCK_BYTES: usize = 1 << 24;
+
+/// What the pooling gives besides `restored.npy`.
+pub struct Pooled {
+    /// `transform` of the data: one row per sample, one column per cluster.
+    pub reduced: Array2<f64>,
+    /// The first samples (up to the number asked for) and their restored
+    /// values, for the figure.
+    pub first: (Array2<f64>, Array2<f64>),
+}
+
+/// Reads the input of `args` again and pools it with `fitted`, writing
+/// the restored data to `restored` as it goes.
+///
+/// `shape` is the data's samples-first shape as read for the fit,
+/// `dim` the `(n_samples, n_features)` matrix fitted; `keep_first` samples
+/// are kept for the figure.
+///
+/// # Errors
+/// The input cannot be read again or has changed since the fit.
+pub fn pool_input(
+    args: &FitArgs,
+    layout: &Layout,
+    shape: &[usize],
+    dim: (usize, usize),
+    fitted: &FittedFeatureAgglomeration,
+    restored: &mut NpyRows,
+    keep_first: usize,
+) -> Result<Pooled> {
+    let name = args.input.display().to_string();
+    let k = fitted.n_clusters();
+    let mut pooled = Pooling {
+        fitted,
+        reduced: Array2::zeros((dim.0, k)),
+        done: 0,
+        first: (Array2::zeros((0, dim.1)), Array2::zeros((0, dim.1))),
+        keep_first: keep_first.min(dim.0),
+        restored,
+    };
+    let row_bytes = shape[1..].iter().product::<usize>().max(1) * 8;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let rows_per_block = (BLOCK_BYTES / row_bytes).max(2 * threads);
+    let changed = || {
+        bad_input(format!(
+            "{name} changed while agglo was working on it: fit it again"
+        ))
+    };
+    let blocks = match args.key {
+        None if is_npy(&args.input) => RowBlocks::open(&args.input, &name, shape)?,
+        _ => None,
+    };
+    if let Some(mut blocks) = blocks {
+        while let Some(block) = blocks.next_block(rows_per_block)? {
+            pooled.add(layout.to_matrix(block, Axis::Features)?)?;
+        }
+    } else {
+        let loaded = read_data(&args.input, args.key.as_deref())?;
+        if loaded.shape != shape {
+            return Err(changed());
+        }
+        let x = layout.to_matrix(loaded.array, Axis::Features)?;
+        match &x {
+            NumericArray::F64(a) => pooled.add_rows(as_2d(a), rows_per_block)?,
+            NumericArray::F32(a) => pooled.add_rows(as_2d(a), rows_per_block)?,
+        }
+    }
+    if pooled.done != dim.0 {
+        return Err(changed());
+    }
+    Ok(Pooled {
+        reduced: pooled.reduced,
+        first: pooled.first,
+    })
+}
+
+fn as_2d<A>(a: &ndarray::ArrayD<A>) -> ArrayView2<'_, A> {
+    a.view().into_dimensionality().expect("laid out as 2-D")
+}
+
+/// The pooling under way.
+struct Pooling<'a> {
+    fitted: &'a FittedFeatureAgglomeration,
+    reduced: Array2<f64>,
+    done: usize,
+    first: (Array2<f64>, Array2<f64>),
+    keep_first: usize,
+    restored: &'a mut NpyRows,
+}
+
+impl Pooling<'_> {
+    /// Pools a block of samples laid out as a matrix.
+    fn add(&mut self, block: NumericArray) -> Result<()> {
+        match &block {
+            NumericArray::F64(a) => self.add_block(as_2d(a)),
+            NumericArray::F32(a) => self.add_block(as_2d(a)),
+        }
+    }
+
+    /// Pools the rows of `x`, `rows` at a time.
+    fn add_rows<A: Element>(&mut self, x: ArrayView2<'_, A>, rows: usize) -> Result<()> {
+        for block in x.axis_chunks_iter(NdAxis(0), rows.max(1)) {
+            self.add_block(block)?;
+        }
+        Ok(())
+    }
+
+    fn add_block<A: Element>(&mut self, x: ArrayView2<'_, A>) -> Result<()> {
+        let first = self.done;
+        let last = first + x.nrows();
+        if last > self.reduced.nrows() {
+            anyhow::bail!("more samples than were fitted: the input changed, fit it again");
+        }
+        let reduced = self.fitted.transform(x)?;
+        let restored = self.fitted.inverse_transform(reduced.view())?;
+        self.restored.write_rows(restored.view())?;
+        if first < self.keep_first {
+            let take = (self.keep_first - first).min(x.nrows());
+            let originals = x.slice(s![..take, ..]).mapv(|v| v.to_f64());
+            self.first.0.append(NdAxis(0), originals.view())?;
+            self.first
+                .1
+                .append(NdAxis(0), restored.slice(s![..take, ..]))?;
+        }
+        self.reduced.slice_mut(s![first..last, ..]).assign(&reduced);
+        self.done = last;
+        Ok(())
+    }
+}
