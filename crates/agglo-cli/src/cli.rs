@@ -149,6 +149,10 @@ pub struct FitArgs {
     /// agglomerated and the label map; for a 3-D grid the labels in slices.
     #[arg(long, value_name = "FILE")]
     pub figure: Option<PathBuf>,
+    /// Print the time each stage took (reading, fitting, writing, pooling)
+    /// to stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -83,7 +83,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let settings = Settings::from_args(args)?;
     let svg_figure = args.figure.as_deref().map(figure::is_svg).transpose()?;
     let staging = Staging::new(&args.out)?;
-    let progress = Progress::start(args.quiet);
+    let progress = Progress::start(args.quiet).with_timings(args.timings);
     progress.stage(&format!("reading {}", args.input.display()));
     let loaded = match args.axis {
         // The features' points are the columns: read so, the fit works on
@@ -91,6 +91,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         Axis::Features => read_data_columns(&args.input, args.key.as_deref())?,
         Axis::Samples => read_data(&args.input, args.key.as_deref())?,
     };
+    progress.stage("building the graph");
     let (plan, x) = plan(args, loaded)?;
     check_memory(args, &settings, &plan)?;
     progress.track_merges("fitting", expected_merges(args, &settings, &plan));
@@ -392,6 +393,7 @@ fn fit_and_stage<A: Element + WritableElement>(
             shown,
         )?;
         restored.finish()?;
+        progress.stage("writing");
         write_npy_file(&reduced_path, &pooled.reduced)?;
         if let Some(svg) = svg_figure {
             let (originals, restored) = &pooled.first;

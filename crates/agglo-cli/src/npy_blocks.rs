@@ -136,6 +136,8 @@ pub struct RowBlocks {
     shape: Vec<usize>,
     row_items: usize,
     next: usize,
+    /// The bytes of the last block, kept for the next.
+    bytes: Vec<u8>,
 }
 
 impl RowBlocks {
@@ -161,6 +163,7 @@ impl RowBlocks {
                     row_items: header.shape[1..].iter().product(),
                     shape: header.shape,
                     next: 0,
+                    bytes: Vec::new(),
                 }))
             }
             _ => Ok(None),
@@ -176,12 +179,13 @@ impl RowBlocks {
         if rows == 0 {
             return Ok(None);
         }
-        let mut bytes = vec![0u8; rows * self.row_items * self.decoder.width];
+        self.bytes
+            .resize(rows * self.row_items * self.decoder.width, 0);
         self.file
-            .read_exact(&mut bytes)
+            .read_exact(&mut self.bytes)
             .map_err(|e| cannot_read(&self.path, e))?;
         let mut values = self.decoder.allocate(rows * self.row_items);
-        values.fill(&self.decoder, &bytes, 0);
+        values.fill(&self.decoder, &self.bytes, 0);
         self.next += rows;
         let mut shape = self.shape.clone();
         shape[0] = rows;

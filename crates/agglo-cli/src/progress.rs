@@ -3,8 +3,8 @@
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use agglo::MergeProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,6 +19,8 @@ pub struct Progress {
     done: Arc<AtomicBool>,
     tracking: Arc<AtomicBool>,
     merges: MergeProgress,
+    /// With `--timings`: the stage running and when it began.
+    timings: Option<Mutex<(String, Instant)>>,
 }
 
 fn spinner_style() -> ProgressStyle {
@@ -50,11 +52,33 @@ impl Progress {
             done,
             tracking: Arc::new(AtomicBool::new(false)),
             merges: MergeProgress::new(),
+            timings: None,
         }
+    }
+
+    /// Also prints the time each stage took to stderr (`--timings`).
+    #[must_use]
+    pub fn with_timings(mut self, on: bool) -> Self {
+        self.timings = on.then(|| Mutex::new(("starting".to_string(), Instant::now())));
+        self
+    }
+
+    /// Ends the stage being timed and starts timing `next`.
+    fn lap(&self, next: &str) {
+        let Some(timings) = &self.timings else {
+            return;
+        };
+        let mut stage = timings.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if !stage.0.is_empty() {
+            eprintln!("{:>8.3} s  {}", (now - stage.1).as_secs_f64(), stage.0);
+        }
+        *stage = (next.to_string(), now);
     }
 
     /// Names the stage now running (a spinner).
     pub fn stage(&self, message: &str) {
+        self.lap(message);
         self.tracking.store(false, Ordering::SeqCst);
         self.bar.set_style(spinner_style());
         self.bar.set_message(message.to_string());
@@ -68,6 +92,7 @@ impl Progress {
     /// Shows a bar of the merges counted by [`Progress::merges`], out of
     /// `total`, until the next stage.
     pub fn track_merges(&self, message: &str, total: usize) {
+        self.lap(message);
         let counter = self.merges.clone();
         self.bar.set_message(message.to_string());
         if let Ok(style) =
@@ -89,6 +114,7 @@ impl Progress {
 
     /// Removes the spinner.
     pub fn finish(&self) {
+        self.lap("");
         self.tracking.store(false, Ordering::SeqCst);
         self.done.store(true, Ordering::SeqCst);
         self.bar.finish_and_clear();

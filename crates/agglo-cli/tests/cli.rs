@@ -855,3 +855,41 @@ fn masked_images_pooled_in_blocks_match_premasked_data() {
         }
     }
 }
+
+/// `--timings` names every stage with its time on stderr, stdout unchanged.
+#[test]
+fn timings_name_each_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    write_digits(dir.path());
+    let run = agglo(
+        dir.path(),
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "32",
+            "--out",
+            "out",
+            "--timings",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    for stage in [
+        "reading digits.npy",
+        "building the graph",
+        "fitting",
+        "pooling",
+        "writing",
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.ends_with(stage))
+            .unwrap_or_else(|| panic!("no '{stage}' in {err}"));
+        let seconds: f64 = line.split_whitespace().next().unwrap().parse().unwrap();
+        assert!((0.0..60.0).contains(&seconds), "{line}");
+    }
+    assert!(stdout(&run).contains("64 features → 32 clusters"));
+}
