@@ -10,6 +10,7 @@ pub mod apply;
 pub mod cli;
 pub mod csv_io;
 pub mod digits;
+pub mod direct_write;
 pub mod figure;
 pub mod fit;
 pub mod input;

@@ -138,6 +138,8 @@ pub struct RowBlocks {
     next: usize,
     /// The bytes of the last block, kept for the next.
     bytes: Vec<u8>,
+    /// Values of a block given back by [`RowBlocks::recycle`].
+    spare: Option<Decoded>,
 }
 
 impl RowBlocks {
@@ -164,6 +166,7 @@ impl RowBlocks {
                     shape: header.shape,
                     next: 0,
                     bytes: Vec::new(),
+                    spare: None,
                 }))
             }
             _ => Ok(None),
@@ -184,7 +187,18 @@ impl RowBlocks {
         self.file
             .read_exact(&mut self.bytes)
             .map_err(|e| cannot_read(&self.path, e))?;
-        let mut values = self.decoder.allocate(rows * self.row_items);
+        let n_items = rows * self.row_items;
+        let mut values = match self.spare.take() {
+            Some(Decoded::F64(mut v)) if v.capacity() >= n_items => {
+                v.resize(n_items, 0.0);
+                Decoded::F64(v)
+            }
+            Some(Decoded::F32(mut v)) if v.capacity() >= n_items => {
+                v.resize(n_items, 0.0);
+                Decoded::F32(v)
+            }
+            _ => self.decoder.allocate(n_items),
+        };
         values.fill(&self.decoder, &self.bytes, 0);
         self.next += rows;
         let mut shape = self.shape.clone();
@@ -198,6 +212,22 @@ impl RowBlocks {
                 NumericArray::F32(ArrayD::from_shape_vec(IxDyn(&shape), v).map_err(failed)?)
             }
         }))
+    }
+}
+
+impl RowBlocks {
+    /// Gives back a block's array once used, so that its memory holds the
+    /// next block instead of new memory being handed out for each.
+    pub fn recycle(&mut self, block: NumericArray) {
+        self.spare = match block {
+            NumericArray::F64(a) if a.is_standard_layout() => {
+                Some(Decoded::F64(a.into_raw_vec_and_offset().0))
+            }
+            NumericArray::F32(a) if a.is_standard_layout() => {
+                Some(Decoded::F32(a.into_raw_vec_and_offset().0))
+            }
+            _ => None,
+        };
     }
 }
 

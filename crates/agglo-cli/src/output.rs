@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ndarray::{ArrayBase, ArrayView2, Data, Dimension};
+use ndarray_npy::npy::header::{Header, Layout as NpyLayout};
 use ndarray_npy::{WritableElement, WriteNpyExt};
+
+use crate::direct_write::DirectFile;
 
 use crate::bad_input;
 
@@ -109,20 +112,26 @@ impl Staging {
     }
 
     /// Stages an `.npy` file of `shape` float64 values to be written a
-    /// block of rows at a time, so that the whole array is never held.
+    /// block of rows at a time, so that the whole array is never held (and,
+    /// on Linux, past the page cache: see [`crate::direct_write`]).
     ///
     /// # Errors
     /// The file cannot be created.
     pub fn npy_rows(&mut self, name: &str, shape: (usize, usize)) -> Result<NpyRows> {
         let path = self.reserve(name);
-        let file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        // The header, then the data's length (a sparse file until written).
-        ndarray_npy::write_zeroed_npy::<f64, _>(&file, shape)
+        let header = Header {
+            type_descriptor: f64::type_descriptor(),
+            layout: NpyLayout::Standard,
+            shape: vec![shape.0, shape.1],
+        }
+        .to_bytes()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file = DirectFile::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(&header)
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(NpyRows {
-            writer: std::io::BufWriter::with_capacity(1 << 20, file),
-            path,
+            file,
             rows_left: shape.0,
             n_columns: shape.1,
         })
@@ -198,8 +207,7 @@ where
 /// rows at a time (see [`Staging::npy_rows`]).
 #[derive(Debug)]
 pub struct NpyRows {
-    writer: std::io::BufWriter<fs::File>,
-    path: PathBuf,
+    file: DirectFile,
     rows_left: usize,
     n_columns: usize,
 }
@@ -210,10 +218,10 @@ impl NpyRows {
     /// # Errors
     /// The file cannot be written, or more rows than announced.
     pub fn write_rows(&mut self, rows: ArrayView2<'_, f64>) -> Result<()> {
+        let path = self.file.path().display().to_string();
         if rows.ncols() != self.n_columns || rows.nrows() > self.rows_left {
             anyhow::bail!(
-                "{}: {} rows of {} values do not fit the {} rows of {} left",
-                self.path.display(),
+                "{path}: {} rows of {} values do not fit the {} rows of {} left",
                 rows.nrows(),
                 rows.ncols(),
                 self.rows_left,
@@ -221,8 +229,11 @@ impl NpyRows {
             );
         }
         let rows = rows.as_standard_layout();
-        f64::write_slice(rows.as_slice().unwrap_or_default(), &mut self.writer)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        f64::write_slice(
+            rows.as_slice().unwrap_or_default(),
+            &mut Appender(&mut self.file),
+        )
+        .with_context(|| format!("cannot write {path}"))?;
         self.rows_left -= rows.nrows();
         Ok(())
     }
@@ -232,19 +243,27 @@ impl NpyRows {
     /// # Errors
     /// Rows missing, or the file cannot be written.
     pub fn finish(self) -> Result<()> {
+        let path = self.file.path().display().to_string();
         if self.rows_left != 0 {
-            anyhow::bail!(
-                "{}: {} rows were never written",
-                self.path.display(),
-                self.rows_left
-            );
+            anyhow::bail!("{path}: {} rows were never written", self.rows_left);
         }
-        let file = self
-            .writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.path.display(), e.error()))?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        self.file
+            .finish()
+            .with_context(|| format!("cannot write {path}"))
+    }
+}
+
+/// [`DirectFile`] as an [`std::io::Write`], for ndarray-npy's encoders.
+struct Appender<'a>(&'a mut DirectFile);
+
+impl Write for Appender<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -302,4 +321,50 @@ fn nearest_existing_ancestor(path: &Path) -> PathBuf {
         current = p.parent();
     }
     PathBuf::from(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    #[test]
+    fn rows_written_in_blocks_make_the_file_write_npy_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut staging = Staging::new(&dir.path().join("out")).unwrap();
+        for (n, m, block) in [
+            (0, 3, 1),
+            (1, 1, 1),
+            (7, 5, 3),
+            (300, 1000, 64),
+            (9, 100_000, 4),
+        ] {
+            let x = Array2::from_shape_fn((n, m), |(i, j)| (i * m + j) as f64 / 3.0);
+            let name = format!("{n}x{m}.npy");
+            let mut rows = staging.npy_rows(&name, (n, m)).unwrap();
+            for chunk in x.axis_chunks_iter(ndarray::Axis(0), block) {
+                rows.write_rows(chunk).unwrap();
+            }
+            rows.finish().unwrap();
+            let mut expected = Vec::new();
+            x.write_npy(&mut expected).unwrap();
+            let got = fs::read(staging.staging.join(&name)).unwrap();
+            assert!(
+                got == expected,
+                "{name}: {} bytes, expected {}",
+                got.len(),
+                expected.len()
+            );
+        }
+        // Too many rows, too few, or the wrong width are refused.
+        let mut rows = staging.npy_rows("short.npy", (2, 3)).unwrap();
+        assert!(rows.write_rows(Array2::zeros((1, 4)).view()).is_err());
+        assert!(rows.write_rows(Array2::zeros((3, 3)).view()).is_err());
+        rows.write_rows(Array2::zeros((1, 3)).view()).unwrap();
+        assert!(rows
+            .finish()
+            .unwrap_err()
+            .to_string()
+            .contains("1 rows were never written"));
+    }
 }

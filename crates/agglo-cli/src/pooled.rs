@@ -74,7 +74,9 @@ pub fn pool_input(
     };
     if let Some(mut blocks) = blocks {
         while let Some(block) = blocks.next_block(rows_per_block)? {
-            pooled.add(layout.to_matrix(block, Axis::Features)?)?;
+            let matrix = layout.to_matrix(block, Axis::Features)?;
+            pooled.add(&matrix)?;
+            blocks.recycle(matrix);
         }
     } else {
         let loaded = read_data(&args.input, args.key.as_deref())?;
@@ -112,8 +114,8 @@ struct Pooling<'a> {
 
 impl Pooling<'_> {
     /// Pools a block of samples laid out as a matrix.
-    fn add(&mut self, block: NumericArray) -> Result<()> {
-        match &block {
+    fn add(&mut self, block: &NumericArray) -> Result<()> {
+        match block {
             NumericArray::F64(a) => self.add_block(as_2d(a)),
             NumericArray::F32(a) => self.add_block(as_2d(a)),
         }

@@ -430,6 +430,16 @@ impl<'a, I: NodeId> Merger<'a, I> {
         }
     }
 
+    /// `m2` of a live node.
+    #[inline(always)]
+    fn sum(&self, node: usize) -> &[f64] {
+        if node < self.n {
+            self.rows.leaf(node)
+        } else {
+            self.rows.row(self.sum_row[node - self.n].index())
+        }
+    }
+
     /// The leaves' candidates (their edges to lower-numbered neighbours),
     /// computed in parallel and sorted per leaf; returns the initial queue.
     fn initial_candidates(&mut self) -> Vec<I::Entry> {
@@ -547,6 +557,15 @@ impl<'a, I: NodeId> Merger<'a, I> {
             self.root[j] = kk;
             children.push([j, i]);
             distances.push((2.0 * delta).sqrt());
+            // The sums about to be added: their loads start now and overlap
+            // with the search for the neighbours.
+            let mut touched = 0u64;
+            for child in [i, j] {
+                for v in self.sum(child).iter().step_by(8) {
+                    touched ^= v.to_bits();
+                }
+            }
+            std::hint::black_box(touched);
 
             // The distinct current roots adjacent to i or j.
             neighbours.clear();
@@ -570,6 +589,16 @@ impl<'a, I: NodeId> Merger<'a, I> {
                     }
                 }
             }
+            // Start loading the neighbours' centroids (independent loads,
+            // one per cache line) so that their misses overlap with the
+            // merge of the moments instead of stalling the distances.
+            let mut touched = 0u64;
+            for &c in &neighbours {
+                for v in self.centroid(c.index()).iter().step_by(8) {
+                    touched ^= v.to_bits();
+                }
+            }
+            std::hint::black_box(touched);
             self.merge_moments(i, j, k);
 
             // The new node's candidates, sorted, as its run of the arena.
