@@ -20,8 +20,10 @@ use crate::npy::NumericArray;
 use crate::npy_blocks::RowBlocks;
 use crate::output::NpyRows;
 
-/// Bytes of input pooled per block.
-const BLOCK_BYTES: usize = 1 << 24;
+/// Bytes of input pooled per block: small enough that the memory of one
+/// block is reused for the next instead of new memory being handed out
+/// (and faulted in) for each, which costs more than the pooling.
+const BLOCK_BYTES: usize = 1 << 22;
 
 /// What the pooling gives besides `restored.npy`.
 pub struct Pooled {

@@ -779,7 +779,7 @@ fn a_fit_too_large_for_memory_is_refused_before_it_starts() {
 /// samples, for the pooling: images on the full grid with a mask, the
 /// same pixels already masked, and a Fortran-ordered copy all give the same
 /// files, and more samples than one block (the pooling's blocks hold
-/// 16 MiB) too.
+/// 4 MiB) too.
 #[test]
 fn masked_images_pooled_in_blocks_match_premasked_data() {
     let dir = tempfile::tempdir().unwrap();
