@@ -92,14 +92,16 @@ pub fn run(args: &FitArgs) -> Result<()> {
         Axis::Samples => read_data(&args.input, args.key.as_deref())?,
     };
     progress.stage("building the graph");
-    let (plan, x) = plan(args, loaded)?;
+    let (mut plan, x) = plan(args, loaded)?;
     check_memory(args, &settings, &plan)?;
     progress.track_merges("fitting", expected_merges(args, &settings, &plan));
+    // Handed to the estimator, not copied.
+    let graph = plan.connectivity.take();
     let result = match x {
         NumericArray::F64(x) => fit_and_stage(
             args,
             &settings,
-            into_2d(x),
+            (into_2d(x), graph),
             &plan,
             staging,
             svg_figure,
@@ -108,7 +110,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         NumericArray::F32(x) => fit_and_stage(
             args,
             &settings,
-            into_2d(x),
+            (into_2d(x), graph),
             &plan,
             staging,
             svg_figure,
@@ -318,7 +320,7 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray)> {
 fn fit_and_stage<A: Element + WritableElement>(
     args: &FitArgs,
     settings: &Settings,
-    x: Array2<A>,
+    (x, mut graph): (Array2<A>, Option<Connectivity>),
     plan: &Plan,
     mut staging: Staging,
     svg_figure: Option<bool>,
@@ -338,7 +340,7 @@ fn fit_and_stage<A: Element + WritableElement>(
             if let Some(t) = settings.distance_threshold {
                 est = est.distance_threshold(t);
             }
-            if let Some(c) = plan.connectivity.clone() {
+            if let Some(c) = graph.take() {
                 est = est.connectivity(c);
             }
             est

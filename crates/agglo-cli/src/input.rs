@@ -209,22 +209,37 @@ pub fn read_mask(path: &Path) -> Result<Mask> {
     if is_nifti(path) {
         let (inside, header) = read_nifti_mask(path)?;
         return Ok(Mask {
-            inside,
+            inside: row_major(inside),
             nifti: Some(header),
         });
     }
     let name = path.display().to_string();
     let (array, _) = read_numeric(&read_file(path)?, &name)?;
     let values = array.to_f64();
-    if let Some(bad) = values.iter().find(|&&v| v != 0.0 && v != 1.0) {
+    let not_boolean = |&&v: &&f64| v != 0.0 && v != 1.0;
+    let bad = match values.as_slice_memory_order() {
+        Some(flat) => flat.iter().find(not_boolean),
+        None => values.iter().find(not_boolean),
+    };
+    if let Some(bad) = bad {
         return Err(bad_input(format!(
             "{name}: a mask must hold booleans or 0/1, found the value {bad}"
         )));
     }
     Ok(Mask {
-        inside: values.mapv(|v| v == 1.0),
+        inside: row_major(values.mapv(|v| v == 1.0)),
         nifti: None,
     })
+}
+
+/// A mask laid out in row-major order (a Fortran-ordered file's is not),
+/// so that every later pass over it runs along memory.
+fn row_major(mask: ArrayD<bool>) -> ArrayD<bool> {
+    if mask.is_standard_layout() {
+        mask
+    } else {
+        mask.as_standard_layout().into_owned()
+    }
 }
 
 /// Reads a connectivity graph over `n_points` points: a scipy.sparse

@@ -2,7 +2,7 @@
 //! (initial merge costs, conversions, pooling) split the work, never the
 //! order of any floating-point sum.
 
-use agglo::{grid_to_graph, FeatureAgglomeration};
+use agglo::{grid_to_graph, FeatureAgglomeration, Linkage, Metric};
 use ndarray::Array2;
 
 /// Everything a fit produces, floats as bits.
@@ -15,13 +15,20 @@ struct Outputs {
     restored: Vec<u64>,
 }
 
-fn fit_in_pool(threads: usize, x: &Array2<f64>, grid: &[usize]) -> Outputs {
+fn fit_in_pool(
+    threads: usize,
+    x: &Array2<f64>,
+    grid: &[usize],
+    (linkage, metric): (Linkage, Metric),
+) -> Outputs {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
     pool.install(|| {
         let model = FeatureAgglomeration::new()
+            .linkage(linkage)
+            .metric(metric)
             .n_clusters(50)
             .compute_distances(true)
             .connectivity(grid_to_graph(grid, None).unwrap())
@@ -56,7 +63,16 @@ fn one_and_two_threads_agree_bit_for_bit() {
             .wrapping_add(1442695040888963407);
         ((p / side) as f64 * 0.1 + s as f64).sin() + (state >> 40) as f64 * 1e-7
     });
-    let one = fit_in_pool(1, &x, &[side, side]);
-    let two = fit_in_pool(2, &x, &[side, side]);
-    assert_eq!(one, two);
+    // The other linkages compute their edges' distances in parallel too,
+    // in blocks of nodes (8,100 pixels make several).
+    for params in [
+        (Linkage::Ward, Metric::Euclidean),
+        (Linkage::Complete, Metric::Euclidean),
+        (Linkage::Average, Metric::Manhattan),
+        (Linkage::Single, Metric::Cosine),
+    ] {
+        let one = fit_in_pool(1, &x, &[side, side], params);
+        let two = fit_in_pool(2, &x, &[side, side], params);
+        assert_eq!(one, two, "{params:?}");
+    }
 }

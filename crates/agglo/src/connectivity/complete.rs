@@ -1,6 +1,8 @@
 //! Completing a disconnected graph, as scikit-learn's `_fix_connectivity`
 //! does before building a tree.
 
+use std::borrow::Cow;
+
 use ndarray::ArrayView2;
 
 use super::{connected_components, Connectivity};
@@ -75,6 +77,29 @@ pub fn complete_components(
     metric: Metric,
     precision: Precision,
 ) -> Result<Completion> {
+    let done = complete(points, graph, metric, precision)?;
+    Ok(Completion {
+        connectivity: done.graph.into_owned(),
+        n_components: done.n_components,
+        added_edges: done.added_edges,
+    })
+}
+
+/// [`Completion`] with the graph borrowed when it was connected already.
+pub(crate) struct Completed<'g> {
+    pub(crate) graph: Cow<'g, Connectivity>,
+    pub(crate) n_components: usize,
+    pub(crate) added_edges: Vec<(usize, usize)>,
+}
+
+/// [`complete_components`] without a copy of a graph that is already
+/// connected.
+pub(crate) fn complete<'g>(
+    points: ArrayView2<'_, f64>,
+    graph: &'g Connectivity,
+    metric: Metric,
+    precision: Precision,
+) -> Result<Completed<'g>> {
     if points.nrows() != graph.n_nodes() {
         return Err(AggloError::ConnectivityShape {
             rows: graph.n_nodes(),
@@ -90,8 +115,8 @@ pub fn complete_components(
     }
     let (n_components, labels) = connected_components(graph);
     if n_components <= 1 {
-        return Ok(Completion {
-            connectivity: graph.clone(),
+        return Ok(Completed {
+            graph: Cow::Borrowed(graph),
             n_components,
             added_edges: Vec::new(),
         });
@@ -119,8 +144,8 @@ pub fn complete_components(
             added_edges.push((best.1, best.2));
         }
     }
-    Ok(Completion {
-        connectivity: graph.with_edges(&added_edges)?,
+    Ok(Completed {
+        graph: Cow::Owned(graph.with_edges(&added_edges)?),
         n_components,
         added_edges,
     })

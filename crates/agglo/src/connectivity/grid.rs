@@ -116,17 +116,20 @@ pub(super) fn mask_ranks(
         });
     }
     let mut next = 0;
-    Ok(mask
-        .iter()
-        .map(|&inside| {
-            if inside {
-                next += 1;
-                next - 1
-            } else {
-                OUTSIDE
-            }
-        })
-        .collect())
+    let mut rank = |&inside: &bool| {
+        if inside {
+            next += 1;
+            next - 1
+        } else {
+            OUTSIDE
+        }
+    };
+    // Row-major order: along memory when the mask is laid out so (much
+    // faster than a multi-dimensional iterator).
+    Ok(match mask.as_slice() {
+        Some(flat) => flat.iter().map(&mut rank).collect(),
+        None => mask.iter().map(rank).collect(),
+    })
 }
 
 #[cfg(test)]

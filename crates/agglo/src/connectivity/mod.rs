@@ -13,6 +13,7 @@ mod grid;
 mod image;
 mod knn;
 
+pub(crate) use complete::complete;
 pub use complete::{complete_components, Completion};
 pub use components::connected_components;
 pub use grid::grid_to_graph;

@@ -10,7 +10,7 @@ pub use fitted::Agglomeration;
 
 use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 
-use crate::connectivity::{complete_components, Connectivity};
+use crate::connectivity::{complete, Connectivity};
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
 use crate::linkage;
@@ -124,18 +124,17 @@ impl Params {
                 linkage::unstructured::linkage(points.view(), self.linkage, self.metric, precision)?
             }
             Some(connectivity) => {
-                let completion = complete_components(
+                let completed = complete(
                     points.view(),
                     connectivity,
                     self.completion_metric(),
                     precision,
                 )?;
-                if completion.n_components > 1 {
-                    warnings.push(FitWarning::DisconnectedGraph {
-                        n_components: completion.n_components,
-                    });
+                let n_components = completed.n_components;
+                if n_components > 1 {
+                    warnings.push(FitWarning::DisconnectedGraph { n_components });
                 }
-                let graph = &completion.connectivity;
+                let graph = completed.graph.as_ref();
                 match self.linkage {
                     // A copy of the points is handed over: Ward keeps merged
                     // clusters in the rows of the points they absorbed.
@@ -143,7 +142,7 @@ impl Params {
                         points.into_owned(),
                         graph,
                         n_merges,
-                        completion.n_components,
+                        n_components,
                         self.progress.as_ref(),
                     ),
                     // The caller's own points are only read.
@@ -151,7 +150,7 @@ impl Params {
                         points.view(),
                         graph,
                         n_merges,
-                        completion.n_components,
+                        n_components,
                         self.progress.as_ref(),
                     ),
                     linkage => linkage::structured::linkage_tree(
@@ -161,7 +160,7 @@ impl Params {
                         self.metric,
                         precision,
                         n_merges,
-                        completion.n_components,
+                        n_components,
                     )?,
                 }
             }

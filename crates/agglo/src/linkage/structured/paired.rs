@@ -17,6 +17,7 @@
 //! widened to `f64`; integer input is converted to `f64` first.
 
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 
 use super::summation::{einsum_squared_norm, numpy_sum, Real};
 use crate::connectivity::Connectivity;
@@ -73,6 +74,9 @@ pub(crate) fn edge_weights(
     }
 }
 
+/// Nodes whose edges one parallel task computes.
+const NODE_BLOCK: usize = 2048;
+
 /// [`edge_weights`] computed in the arithmetic of `T`.
 fn weights_in<T: Real>(
     points: ArrayView2<'_, f64>,
@@ -103,38 +107,80 @@ fn weights_in<T: Real>(
     }
 
     let dim = points.ncols();
-    let mut rows: Vec<T> = points.iter().map(|&v| T::from_f64(v)).collect();
-    if metric == Metric::Cosine {
-        for row in rows.chunks_exact_mut(dim.max(1)) {
-            normalize(row);
+    // float64 points are read where they are; float32 arithmetic and
+    // cosine's normalised rows need a copy.
+    let contiguous = points.to_slice();
+    let in_place = contiguous
+        .and_then(T::in_place)
+        .filter(|_| metric != Metric::Cosine);
+    let copy: Vec<T>;
+    let rows: &[T] = match in_place {
+        Some(rows) => rows,
+        None => {
+            let mut owned: Vec<T> = match contiguous {
+                Some(values) => values.par_iter().map(|&v| T::from_f64(v)).collect(),
+                None => points.iter().map(|&v| T::from_f64(v)).collect(),
+            };
+            if metric == Metric::Cosine {
+                for row in owned.chunks_exact_mut(dim.max(1)) {
+                    normalize(row);
+                }
+            }
+            copy = owned;
+            &copy
         }
-    }
+    };
     let row = |node: usize| &rows[node * dim..(node + 1) * dim];
+    // Each undirected edge is computed once, from its lower end, in
+    // parallel over blocks of nodes (each writing its own slots)...
+    let mut tasks = Vec::new();
+    let mut rest = weights.as_mut_slice();
+    for first in (0..n).step_by(NODE_BLOCK) {
+        let last = (first + NODE_BLOCK).min(n);
+        let (part, tail) = rest.split_at_mut(indptr[last] - indptr[first]);
+        rest = tail;
+        tasks.push((first..last, part));
+    }
+    let distance = |node: usize, col: usize, scratch: &mut Vec<T>| -> f64 {
+        scratch.clear();
+        scratch.extend(row(node).iter().zip(row(col)).map(|(&a, &b)| a - b));
+        let d = match metric {
+            Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
+                for v in scratch.iter_mut() {
+                    *v = v.abs();
+                }
+                numpy_sum(scratch)
+            }
+            Metric::Cosine => T::HALF * einsum_squared_norm(scratch),
+            _ => einsum_squared_norm(scratch).sqrt(),
+        };
+        d.to_f64()
+    };
+    let (starts, ends) = (&indptr[..n], &indptr[1..]);
+    tasks.into_par_iter().for_each(|(block, part)| {
+        let offset = starts[block.start];
+        let mut scratch: Vec<T> = Vec::with_capacity(dim);
+        for node in block {
+            for slot in starts[node]..ends[node] {
+                if cols[slot] >= node {
+                    part[slot - offset] = distance(node, cols[slot], &mut scratch);
+                }
+            }
+        }
+    });
+    // ... and copied to the other end (the graph is symmetric; an edge
+    // stored in one direction only is computed there).
     let mut scratch: Vec<T> = Vec::with_capacity(dim);
     for node in 0..n {
         for slot in indptr[node]..indptr[node + 1] {
             let col = cols[slot];
             if col < node {
-                // Already computed from the other end.
                 let (start, end) = (indptr[col], indptr[col + 1]);
-                if let Ok(back) = cols[start..end].binary_search(&node) {
-                    weights[slot] = weights[start + back];
-                    continue;
-                }
+                weights[slot] = match cols[start..end].binary_search(&node) {
+                    Ok(back) => weights[start + back],
+                    Err(_) => distance(node, col, &mut scratch),
+                };
             }
-            scratch.clear();
-            scratch.extend(row(node).iter().zip(row(col)).map(|(&a, &b)| a - b));
-            let distance = match metric {
-                Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
-                    for v in scratch.iter_mut() {
-                        *v = v.abs();
-                    }
-                    numpy_sum(&scratch)
-                }
-                Metric::Cosine => T::HALF * einsum_squared_norm(&scratch),
-                _ => einsum_squared_norm(&scratch).sqrt(),
-            };
-            weights[slot] = distance.to_f64();
         }
     }
     WeightedAdjacency {

@@ -19,6 +19,8 @@ use std::ops::{Add, Div, Mul, Sub};
 /// works on.
 pub(crate) trait Real:
     Copy
+    + Send
+    + Sync
     + PartialOrd
     + Add<Output = Self>
     + Sub<Output = Self>
@@ -39,6 +41,8 @@ pub(crate) trait Real:
     fn to_f64(self) -> f64;
     /// The correctly rounded square root.
     fn sqrt(self) -> Self;
+    /// `values` as this type without a conversion, when it is `f64`.
+    fn in_place(values: &[f64]) -> Option<&[Self]>;
     /// The absolute value.
     fn abs(self) -> Self;
     /// The horizontal sum of one vector of accumulators, as NumPy's
@@ -51,6 +55,10 @@ impl Real for f64 {
     const ONE: Self = 1.0;
     const HALF: Self = 0.5;
     const LANES: usize = 2;
+    #[inline]
+    fn in_place(values: &[f64]) -> Option<&[Self]> {
+        Some(values)
+    }
     #[inline]
     fn from_f64(x: f64) -> Self {
         x
@@ -78,6 +86,10 @@ impl Real for f32 {
     const ONE: Self = 1.0;
     const HALF: Self = 0.5;
     const LANES: usize = 4;
+    #[inline]
+    fn in_place(_: &[f64]) -> Option<&[Self]> {
+        None
+    }
     #[inline]
     fn from_f64(x: f64) -> Self {
         x as f32
