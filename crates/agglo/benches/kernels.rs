@@ -109,8 +109,15 @@ fn pooling(c: &mut Criterion) {
     group.bench_function("transform_mean_100x65536", |b| {
         b.iter(|| fitted.transform(black_box(x.view())).unwrap())
     });
+    let columns = agglo::column_major(x.view());
+    group.bench_function("transform_mean_column_major_100x65536", |b| {
+        b.iter(|| fitted.transform(black_box(columns.view())).unwrap())
+    });
     group.bench_function("inverse_transform_100x65536", |b| {
         b.iter(|| fitted.inverse_transform(black_box(reduced.view())).unwrap())
+    });
+    group.bench_function("column_major_copy_100x65536", |b| {
+        b.iter(|| agglo::column_major(black_box(x.view())))
     });
     group.finish();
 }

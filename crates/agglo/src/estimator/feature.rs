@@ -56,6 +56,12 @@ impl FeatureAgglomeration {
 
     /// Clusters the columns of `x` (n_samples × n_features).
     ///
+    /// The columns are the points: `f64` data in column-major order (see
+    /// [`column_major`](crate::column_major)) is read where it lies, any
+    /// other is first copied into that layout as `f64` for the length of
+    /// the fit. [`fit_owned`](Self::fit_owned) avoids both the copy and the
+    /// memory Ward linkage needs for its merged clusters.
+    ///
     /// # Errors
     /// Invalid parameters, no samples, fewer than 2 features, non-finite
     /// values, a connectivity graph of the wrong size, or more clusters
