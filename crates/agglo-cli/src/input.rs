@@ -42,12 +42,7 @@ pub struct Loaded {
 pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
     if key.is_none() && is_npy(path) {
         let name = path.display().to_string();
-        if let Ok(meta) = std::fs::metadata(path) {
-            crate::resources::ensure_memory(
-                meta.len(),
-                &format!("reading {name} ({})", crate::resources::human(meta.len())),
-            )?;
-        }
+        ensure_room(path, &name, 1)?;
         let (array, header) = read_columns(path, &name)?;
         return Ok(Loaded {
             stored_shape: header.shape.clone(),
@@ -91,13 +86,8 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
                 "{name}: --key applies to .npz archives, not to .npy files"
             )));
         }
-        if let Ok(meta) = std::fs::metadata(path) {
-            // Read in blocks straight into the array: only the array is held.
-            crate::resources::ensure_memory(
-                meta.len(),
-                &format!("reading {name} ({})", crate::resources::human(meta.len())),
-            )?;
-        }
+        // Read in blocks straight into the array: only the array is held.
+        ensure_room(path, &name, 1)?;
         let (array, header) = read_numeric_file(path, &name)?;
         return Ok(Loaded {
             stored_shape: header.shape.clone(),
@@ -107,13 +97,8 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             nifti: None,
         });
     }
-    if let Ok(meta) = std::fs::metadata(path) {
-        // The file's bytes and the array made from them are both held.
-        crate::resources::ensure_memory(
-            meta.len().saturating_mul(2),
-            &format!("reading {name} ({})", crate::resources::human(meta.len())),
-        )?;
-    }
+    // The file's bytes and the array made from them are both held.
+    ensure_room(path, &name, 2)?;
     let bytes = read_file(path)?;
     if bytes.starts_with(b"PK") {
         let members = read_members(&bytes, &name)?;
@@ -168,6 +153,18 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
 
 /// Whether the file at `path` begins with `magic` (false when unreadable:
 /// the full read then reports why).
+/// Refuses to read `path` when `copies` times its size is more memory than
+/// is available.
+fn ensure_room(path: &Path, name: &str, copies: u64) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) => crate::resources::ensure_memory(
+            meta.len().saturating_mul(copies),
+            &format!("reading {name} ({})", crate::resources::human(meta.len())),
+        ),
+        Err(_) => Ok(()),
+    }
+}
+
 /// Whether `path` is read as an `.npy` file (by its first bytes, as
 /// [`read_data`] decides).
 pub fn is_npy(path: &Path) -> bool {
