@@ -6,8 +6,9 @@ use std::sync::Arc;
 /// A count of the merges a fit has made so far, readable from another
 /// thread while the fit runs (for a progress bar). Clones share the count.
 ///
-/// Ward linkage with connectivity updates it every few thousand merges;
-/// other algorithms do not update it.
+/// Ward, complete and average linkage with connectivity update it every
+/// few thousand merges; the other algorithms set it once, when their tree
+/// is built.
 ///
 /// ```
 /// use agglo::{grid_to_graph, FeatureAgglomeration, MergeProgress};

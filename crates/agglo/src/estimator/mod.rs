@@ -159,8 +159,11 @@ impl Params {
                         linkage,
                         self.metric,
                         precision,
-                        n_merges,
-                        n_components,
+                        linkage::structured::Extent {
+                            n_merges,
+                            n_connected_components: n_components,
+                            progress: self.progress.as_ref(),
+                        },
                     )?,
                 }
             }

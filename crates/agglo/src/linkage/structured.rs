@@ -26,12 +26,23 @@ use crate::connectivity::Connectivity;
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
 use crate::params::{Linkage, Metric};
+use crate::progress::MergeProgress;
 use crate::tree::Tree;
 use neighbor_map::MergeRule;
 
+/// How far to build a tree, and where to count its merges.
+pub(crate) struct Extent<'p> {
+    /// Merges to make (single linkage always makes all `n − 1` of them, as
+    /// scikit-learn's `children_` does; only its labels follow this).
+    pub(crate) n_merges: usize,
+    /// Components of the graph before it was completed.
+    pub(crate) n_connected_components: usize,
+    /// Merges made so far, for a progress display.
+    pub(crate) progress: Option<&'p MergeProgress>,
+}
+
 /// The tree of `points` under the connected `graph`, stopping after
-/// `n_merges` merges (single linkage always makes all `n − 1` of them, as
-/// scikit-learn's `children_` does; only its labels follow `n_merges`).
+/// `extent.n_merges` merges.
 ///
 /// `points` holds one point per row, or the square distance matrix when
 /// `metric` is [`Metric::Precomputed`]. With [`Precision::F32`] the edge
@@ -47,8 +58,7 @@ pub(crate) fn linkage_tree(
     linkage: Linkage,
     metric: Metric,
     precision: Precision,
-    n_merges: usize,
-    n_connected_components: usize,
+    extent: Extent<'_>,
 ) -> Result<Tree> {
     let rule = match linkage {
         Linkage::Complete => Some(MergeRule::Max),
@@ -71,9 +81,7 @@ pub(crate) fn linkage_tree(
     }
     let adjacency = paired::edge_weights(points, graph, metric, precision);
     Ok(match rule {
-        Some(rule) => {
-            heap_linkage::heap_linkage(&adjacency, rule, n_merges, n_connected_components)
-        }
-        None => spanning::single_linkage(&adjacency, n_connected_components),
+        Some(rule) => heap_linkage::heap_linkage(&adjacency, rule, extent),
+        None => spanning::single_linkage(&adjacency, extent.n_connected_components),
     })
 }

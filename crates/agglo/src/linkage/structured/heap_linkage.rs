@@ -22,17 +22,25 @@
 use super::neighbor_map::{merge_maps, MergeRule, NeighborMap};
 use super::paired::WeightedAdjacency;
 use super::weighted_edge::WeightedEdge;
+use super::Extent;
 use crate::heapq;
 use crate::tree::Tree;
 
 /// Runs `n_merges` merges (fewer only if the heap runs dry, which a
 /// connected graph never lets happen) and returns the tree.
+/// Merges between two updates of a progress count.
+const PROGRESS_STEP: usize = 1 << 12;
+
 pub(crate) fn heap_linkage(
     adjacency: &WeightedAdjacency,
     rule: MergeRule,
-    n_merges: usize,
-    n_connected_components: usize,
+    extent: Extent<'_>,
 ) -> Tree {
+    let Extent {
+        n_merges,
+        n_connected_components,
+        progress,
+    } = extent;
     let n = adjacency.n_nodes();
     let n_nodes = n + n_merges;
 
@@ -61,6 +69,9 @@ pub(crate) fn heap_linkage(
     let mut distances = Vec::with_capacity(n_merges);
 
     for k in n..n_nodes {
+        if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
+            progress.set(k - n);
+        }
         let edge = loop {
             match heapq::pop(&mut heap) {
                 Some(e) if size[e.a] != 0 && size[e.b] != 0 => break Some(e),
