@@ -361,7 +361,7 @@ fn fit_and_stage<A: Element + WritableElement>(
         }
         Axis::Samples => (
             configure!(AgglomerativeClustering::new())
-                .fit(x.view())
+                .fit_owned(x)
                 .map_err(|e| fitting(args, e))?,
             None,
         ),

@@ -87,3 +87,43 @@ fn handed_over_data_is_checked_as_borrowed_data() {
         "{borrowed}"
     );
 }
+
+#[test]
+fn samples_handed_over_give_the_same_model() {
+    let (h, w) = (11, 12);
+    for linkage in [
+        Linkage::Ward,
+        Linkage::Complete,
+        Linkage::Average,
+        Linkage::Single,
+    ] {
+        // The samples are the points here: 132 of them, on a grid.
+        let x = data(17, h, w, 7)
+            .reversed_axes()
+            .as_standard_layout()
+            .into_owned();
+        let estimator = agglo::AgglomerativeClustering::new()
+            .linkage(linkage)
+            .n_clusters(6)
+            .compute_distances(true)
+            .connectivity(grid_to_graph(&[h, w], None).unwrap());
+        let reference = estimator.fit(x.view()).unwrap();
+        assert_eq!(
+            estimator.fit_owned(x.clone()).unwrap(),
+            reference,
+            "{linkage}"
+        );
+        let fortran = column_major(x.view());
+        assert_eq!(
+            estimator.fit_owned(fortran).unwrap(),
+            reference,
+            "{linkage}: Fortran"
+        );
+        let single = x.mapv(|v| v as f32);
+        assert_eq!(
+            estimator.fit_owned(single.clone()).unwrap(),
+            estimator.fit(single.view()).unwrap(),
+            "{linkage}: float32"
+        );
+    }
+}

@@ -1,8 +1,8 @@
 //! Clustering the rows (samples) of a data matrix.
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2, CowArray};
 
-use super::{points_of, require, Agglomeration, Params, StoppingRule};
+use super::{owned_points, points_of, require, Agglomeration, Params, StoppingRule};
 use crate::connectivity::Connectivity;
 use crate::element::Element;
 use crate::error::Result;
@@ -111,5 +111,33 @@ impl AgglomerativeClustering {
         require("number of features", x.ncols(), 1)?;
         let points = points_of(x, false)?;
         self.params.fit_points(points, A::PRECISION)
+    }
+
+    /// [`fit`](Self::fit) on data handed over: row-major `f64` data becomes
+    /// the working storage of the fit without a copy and is used up by it
+    /// (Ward linkage keeps the merged clusters' sums in its rows); other
+    /// data is copied into points as by `fit` and freed before the
+    /// clustering starts. The result is the same as `fit`'s.
+    ///
+    /// ```
+    /// use agglo::{AgglomerativeClustering, Connectivity};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0]];
+    /// let estimator = AgglomerativeClustering::new()
+    ///     .n_clusters(2)
+    ///     .connectivity(Connectivity::from_edges(4, &[(0, 1), (1, 2), (2, 3)])?);
+    /// assert_eq!(estimator.fit_owned(x.clone())?, estimator.fit(x.view())?);
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn fit_owned<A: Element>(&self, x: Array2<A>) -> Result<Agglomeration> {
+        self.params.check()?;
+        require("number of samples", x.nrows(), 2)?;
+        require("number of features", x.ncols(), 1)?;
+        let points = owned_points(x, false)?;
+        self.params.fit_points(CowArray::from(points), A::PRECISION)
     }
 }

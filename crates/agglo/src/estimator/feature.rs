@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, CowArray};
 
 use super::agglomerative::shared_builder;
-use super::{check_finite, points_of, require, Agglomeration, Params, StoppingRule};
+use super::{check_finite, owned_points, points_of, require, Agglomeration, Params, StoppingRule};
 use crate::connectivity::Connectivity;
 use crate::element::Element;
 use crate::error::{AggloError, Result};
@@ -109,14 +109,7 @@ impl FeatureAgglomeration {
         self.params.check()?;
         require("number of samples", x.nrows(), 1)?;
         require("number of features", x.ncols(), 2)?;
-        let points = match A::into_f64_array(x) {
-            Ok(x) if x.t().is_standard_layout() => {
-                check_finite(x.view())?;
-                x.reversed_axes()
-            }
-            Ok(x) => points_of(x.view(), true)?.into_owned(),
-            Err(x) => points_of(x.view(), true)?.into_owned(),
-        };
+        let points = owned_points(x, true)?;
         let model = self
             .params
             .fit_points(CowArray::from(points), A::PRECISION)?;

@@ -250,6 +250,24 @@ fn points_of<'a, A: Element>(
     Ok(CowArray::from(copy_points(x, transpose)?))
 }
 
+/// [`points_of`] for data handed over: `f64` data already laid out as the
+/// points is used as it is (checked to be finite), other data is copied as
+/// by `points_of` and freed on return.
+fn owned_points<A: Element>(x: Array2<A>, transpose: bool) -> Result<Array2<f64>> {
+    match A::into_f64_array(x) {
+        Ok(x) if transpose && x.t().is_standard_layout() => {
+            check_finite(x.view())?;
+            Ok(x.reversed_axes())
+        }
+        Ok(x) if !transpose && x.is_standard_layout() => {
+            check_finite(x.view())?;
+            Ok(x)
+        }
+        Ok(x) => Ok(points_of(x.view(), transpose)?.into_owned()),
+        Err(x) => Ok(points_of(x.view(), transpose)?.into_owned()),
+    }
+}
+
 /// [`points_of`] when the points must be converted or gathered.
 fn copy_points<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Array2<f64>> {
     use rayon::prelude::*;
