@@ -8,16 +8,41 @@
 //! unpredictable branches.
 
 /// A 4-ary min-heap.
+///
+/// The items sit in cache-line-aligned groups of four, the root in the
+/// last slot of the first group, so that the four children of every item
+/// fill one group: a step down the heap reads one cache line (for 16-byte
+/// items), not two.
 #[derive(Debug, Default)]
 pub(super) struct MinQueue<T> {
-    items: Vec<T>,
+    groups: Vec<Group<T>>,
+    len: usize,
 }
+
+/// Four items, aligned as a cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Group<T>([T; 4]);
+
+/// Slots before the root, so that children groups start on a group.
+const OFFSET: usize = 3;
 
 impl<T: Copy + Ord> MinQueue<T> {
     /// A heap of `items`, in any order.
     pub(super) fn from_vec(items: Vec<T>) -> Self {
-        let mut queue = MinQueue { items };
-        let len = queue.items.len();
+        let len = items.len();
+        let Some(&filler) = items.first() else {
+            return MinQueue {
+                groups: Vec::new(),
+                len: 0,
+            };
+        };
+        let mut groups = vec![Group([filler; 4]); (len + OFFSET).div_ceil(4)];
+        for (p, item) in items.into_iter().enumerate() {
+            let q = p + OFFSET;
+            groups[q / 4].0[q % 4] = item;
+        }
+        let mut queue = MinQueue { groups, len };
         if len > 1 {
             for pos in (0..=(len - 2) / 4).rev() {
                 queue.sift_down(pos);
@@ -26,65 +51,84 @@ impl<T: Copy + Ord> MinQueue<T> {
         queue
     }
 
+    #[inline(always)]
+    fn get(&self, p: usize) -> T {
+        let q = p + OFFSET;
+        self.groups[q / 4].0[q % 4]
+    }
+
+    #[inline(always)]
+    fn set(&mut self, p: usize, item: T) {
+        let q = p + OFFSET;
+        self.groups[q / 4].0[q % 4] = item;
+    }
+
     /// The smallest item.
     #[inline]
     pub(super) fn peek(&self) -> Option<T> {
-        self.items.first().copied()
+        (self.len > 0).then(|| self.get(0))
     }
 
     /// Removes the smallest item.
     #[inline]
     pub(super) fn pop(&mut self) {
-        if let Some(last) = self.items.pop() {
-            if !self.items.is_empty() {
-                self.replace_top(last);
-            }
+        if self.len == 0 {
+            return;
+        }
+        self.len -= 1;
+        if self.len > 0 {
+            let last = self.get(self.len);
+            self.replace_top(last);
         }
     }
 
     /// Replaces the smallest item by `item`.
     #[inline]
     pub(super) fn replace_top(&mut self, item: T) {
-        self.items[0] = item;
+        self.set(0, item);
         self.sift_down(0);
     }
 
     /// Adds `item` (the merge loop only replaces the top).
     #[cfg(test)]
     pub(super) fn push(&mut self, item: T) {
-        let mut pos = self.items.len();
-        self.items.push(item);
+        if (self.len + OFFSET) / 4 >= self.groups.len() {
+            self.groups.push(Group([item; 4]));
+        }
+        let mut pos = self.len;
+        self.len += 1;
         while pos > 0 {
             let parent = (pos - 1) / 4;
-            let p = self.items[parent];
+            let p = self.get(parent);
             if p <= item {
                 break;
             }
-            self.items[pos] = p;
+            self.set(pos, p);
             pos = parent;
         }
-        self.items[pos] = item;
+        self.set(pos, item);
     }
 
     fn sift_down(&mut self, mut pos: usize) {
-        let items = &mut self.items[..];
-        let len = items.len();
-        let item = items[pos];
+        let len = self.len;
+        let item = self.get(pos);
         loop {
             let first = 4 * pos + 1;
             if first >= len {
                 break;
             }
-            let (mut best, mut best_item) = (first, items[first]);
+            // The children of `pos` are the group after it.
+            let children = &self.groups[pos + 1].0;
+            let (mut best, mut best_item) = (0, children[0]);
             if first + 4 <= len {
                 // The common case: four children, compared without branches.
-                for (c, &v) in items.iter().enumerate().take(first + 4).skip(first + 1) {
+                for (c, &v) in children.iter().enumerate().skip(1) {
                     let smaller = v < best_item;
                     best = if smaller { c } else { best };
                     best_item = if smaller { v } else { best_item };
                 }
             } else {
-                for (c, &v) in items.iter().enumerate().take(len).skip(first + 1) {
+                for (c, &v) in children.iter().enumerate().take(len - first).skip(1) {
                     if v < best_item {
                         best = c;
                         best_item = v;
@@ -94,10 +138,10 @@ impl<T: Copy + Ord> MinQueue<T> {
             if item <= best_item {
                 break;
             }
-            items[pos] = best_item;
-            pos = best;
+            self.set(pos, best_item);
+            pos = first + best;
         }
-        items[pos] = item;
+        self.set(pos, item);
     }
 }
 
