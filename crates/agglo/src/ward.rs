@@ -391,10 +391,17 @@ struct Merger<'a, I> {
     arena: Vec<Candidate<I>>,
     /// Start of each merged node's run (index `node − n`).
     run_start: Vec<usize>,
-    /// The next candidate of each node's run not known to be stale.
-    cursor: Vec<usize>,
-    /// The end of each node's run.
-    run_end: Vec<usize>,
+    /// Where each node's run stands, read together on every pop.
+    runs: Vec<Run>,
+}
+
+/// A node's run of candidates in the arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    /// The next candidate not known to be stale.
+    cursor: usize,
+    /// The end of the run.
+    end: usize,
 }
 
 impl<'a, I: NodeId> Merger<'a, I> {
@@ -415,8 +422,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
             centroid_row: Vec::with_capacity(n_merges),
             arena: Vec::new(),
             run_start: Vec::with_capacity(n_merges),
-            cursor: vec![0; n_nodes],
-            run_end: vec![0; n_nodes],
+            runs: vec![Run::default(); n_nodes],
         }
     }
 
@@ -448,9 +454,9 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let mut offset = 0;
         for leaf in 0..n {
             let neighbours = graph.neighbors(leaf);
-            self.cursor[leaf] = offset;
+            self.runs[leaf].cursor = offset;
             offset += neighbours.partition_point(|&r| r < leaf);
-            self.run_end[leaf] = offset;
+            self.runs[leaf].end = offset;
         }
         self.arena = vec![
             Candidate {
@@ -464,7 +470,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let mut rest = self.arena.as_mut_slice();
         for first in (0..n).step_by(LEAF_BLOCK) {
             let last = (first + LEAF_BLOCK).min(n);
-            let len = self.run_end[last - 1] - self.cursor[first];
+            let len = self.runs[last - 1].end - self.runs[first].cursor;
             let (part, tail) = rest.split_at_mut(len);
             rest = tail;
             tasks.push((first..last, part));
@@ -495,9 +501,9 @@ impl<'a, I: NodeId> Merger<'a, I> {
             }
         });
         (0..n)
-            .filter(|&leaf| self.cursor[leaf] < self.run_end[leaf])
+            .filter(|&leaf| self.runs[leaf].cursor < self.runs[leaf].end)
             .map(|leaf| {
-                let c = self.arena[self.cursor[leaf]];
+                let c = self.arena[self.runs[leaf].cursor];
                 I::entry(c.key, leaf, c.node)
             })
             .collect()
@@ -531,8 +537,8 @@ impl<'a, I: NodeId> Merger<'a, I> {
                     // Left at the top: the new node's entry replaces it.
                     break (key, owner, other);
                 }
-                let mut at = self.cursor[owner] + 1;
-                let end = self.run_end[owner];
+                let mut at = self.runs[owner].cursor + 1;
+                let end = self.runs[owner].end;
                 while at < end {
                     let node = self.arena[at].node.index();
                     if self.root[node].index() == node {
@@ -540,7 +546,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
                     }
                     at += 1;
                 }
-                self.cursor[owner] = at;
+                self.runs[owner].cursor = at;
                 if at < end {
                     let c = self.arena[at];
                     heap.replace_top(I::entry(c.key, owner, c.node));
@@ -580,7 +586,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
                         }
                     }
                 } else {
-                    for at in self.run_start[child - n]..self.run_end[child] {
+                    for at in self.run_start[child - n]..self.runs[child].end {
                         let r = find_root(&mut self.root, self.arena[at].node);
                         if seen[r.index()] != kk {
                             seen[r.index()] = kk;
@@ -622,8 +628,8 @@ impl<'a, I: NodeId> Merger<'a, I> {
             }
             self.arena[start..].sort_unstable();
             self.run_start.push(start);
-            self.cursor[k] = start;
-            self.run_end[k] = self.arena.len();
+            self.runs[k].cursor = start;
+            self.runs[k].end = self.arena.len();
             // The merged pair's entry is still at the top of the queue: one
             // sift replaces it by the new node's, instead of a pop and a push.
             match self.arena.get(start) {
@@ -705,9 +711,9 @@ impl<'a, I: NodeId> Merger<'a, I> {
             if m.root[node].index() != node {
                 0
             } else if node < n {
-                m.run_end[node] - m.cursor[node]
+                m.runs[node].end - m.runs[node].cursor
             } else {
-                m.run_end[node] - m.run_start[node - n]
+                m.runs[node].end - m.run_start[node - n]
             }
         };
         let created = n + self.run_start.len();
@@ -722,17 +728,17 @@ impl<'a, I: NodeId> Merger<'a, I> {
         for node in 0..created {
             let len = live_len(self, node);
             let from = if node < n {
-                self.cursor[node]
+                self.runs[node].cursor
             } else {
                 self.run_start[node - n]
             };
-            let consumed = self.cursor[node] - from;
+            let consumed = self.runs[node].cursor - from;
             self.arena.copy_within(from..from + len, to);
             if node >= n {
                 self.run_start[node - n] = to;
             }
-            self.cursor[node] = to + if len > 0 { consumed } else { 0 };
-            self.run_end[node] = to + len;
+            self.runs[node].cursor = to + if len > 0 { consumed } else { 0 };
+            self.runs[node].end = to + len;
             to += len;
         }
         self.arena.truncate(to);
