@@ -79,6 +79,14 @@ pub(crate) fn linkage_tree(
             return Err(AggloError::CosineZeroVector { point });
         }
     }
+    if rule.is_some() && graph.n_nodes().saturating_add(extent.n_merges) > u32::MAX as usize {
+        // The heap's edges hold 32-bit node ids.
+        return Err(AggloError::TooLarge(format!(
+            "{linkage} linkage with connectivity over {} points (at most {} nodes in the tree)",
+            graph.n_nodes(),
+            u32::MAX
+        )));
+    }
     let adjacency = paired::edge_weights(points, graph, metric, precision);
     Ok(match rule {
         Some(rule) => heap_linkage::heap_linkage(&adjacency, rule, extent),

@@ -55,8 +55,8 @@ pub(crate) fn heap_linkage(
                 .filter(|&(&col, _)| col < node)
                 .map(|(&col, &weight)| WeightedEdge {
                     weight,
-                    a: node,
-                    b: col,
+                    a: node as u32,
+                    b: col as u32,
                 }),
         );
     }
@@ -74,14 +74,15 @@ pub(crate) fn heap_linkage(
         }
         let edge = loop {
             match heapq::pop(&mut heap) {
-                Some(e) if size[e.a] != 0 && size[e.b] != 0 => break Some(e),
+                Some(e) if size[e.a as usize] != 0 && size[e.b as usize] != 0 => break Some(e),
                 Some(_) => continue,
                 None => break None,
             }
         };
-        let Some(WeightedEdge { weight, a: i, b: j }) = edge else {
+        let Some(WeightedEdge { weight, a, b }) = edge else {
             break;
         };
+        let (i, j) = (a as usize, b as usize);
         children.push([j, i]);
         distances.push(weight);
         let (n_i, n_j) = (size[i], size[j]);
@@ -97,8 +98,8 @@ pub(crate) fn heap_linkage(
                 &mut heap,
                 WeightedEdge {
                     weight: d,
-                    a: k,
-                    b: col,
+                    a: k as u32,
+                    b: col as u32,
                 },
             );
         }

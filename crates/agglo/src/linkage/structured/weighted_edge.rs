@@ -15,10 +15,10 @@ pub(crate) struct WeightedEdge {
     /// The linkage distance.
     pub(crate) weight: f64,
     /// The node with the larger id (the row the edge was found in, or the
-    /// newly merged node).
-    pub(crate) a: usize,
+    /// newly merged node); ids are 32-bit so that an edge takes 16 bytes.
+    pub(crate) a: u32,
     /// The other node.
-    pub(crate) b: usize,
+    pub(crate) b: u32,
 }
 
 impl PartialEq for WeightedEdge {
