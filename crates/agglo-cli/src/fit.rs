@@ -93,7 +93,13 @@ pub fn run(args: &FitArgs) -> Result<()> {
     };
     progress.stage("building the graph");
     let (mut plan, x) = plan(args, loaded)?;
-    check_memory(args, &settings, &plan)?;
+    // float64 data laid out as the points is the fit's working storage.
+    let in_place = match (&x, args.axis) {
+        (NumericArray::F64(a), Axis::Features) => a.t().is_standard_layout(),
+        (NumericArray::F64(a), Axis::Samples) => a.is_standard_layout(),
+        (NumericArray::F32(_), _) => false,
+    };
+    check_memory(args, &settings, &plan, in_place)?;
     progress.track_merges("fitting", expected_merges(args, &settings, &plan));
     // Handed to the estimator, not copied.
     let graph = plan.connectivity.take();
@@ -149,14 +155,19 @@ fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
 }
 
 /// Refuses a fit whose estimated memory exceeds what is available.
-fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan) -> Result<()> {
+fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool) -> Result<()> {
     let (n_samples, n_features) = plan.dim;
     let (n_points, dim) = match args.axis {
         Axis::Features => (n_features, n_samples),
         Axis::Samples => (n_samples, n_features),
     };
     let entries = plan.connectivity.as_ref().map(Connectivity::n_entries);
-    let fit = agglo::memory::fit_memory_estimate(n_points, dim, entries, settings.linkage);
+    let estimate = if in_place {
+        agglo::memory::fit_owned_memory_estimate
+    } else {
+        agglo::memory::fit_memory_estimate
+    };
+    let fit = estimate(n_points, dim, entries, settings.linkage);
     // transform's output, in f64 (an n_clusters above n_points is refused
     // by the fit itself); inverse_transform's is written as it is made
     let k = settings.n_clusters.unwrap_or(n_points).min(n_points) as u64;

@@ -33,13 +33,49 @@ pub fn fit_memory_estimate(
     graph_entries: Option<usize>,
     linkage: Linkage,
 ) -> u64 {
+    estimate(n_points, dim, graph_entries, linkage, false)
+}
+
+/// [`fit_memory_estimate`] for `fit_owned` on `f64` data already laid out
+/// as the points (column-major for
+/// [`FeatureAgglomeration`](crate::FeatureAgglomeration), row-major for
+/// [`AgglomerativeClustering`](crate::AgglomerativeClustering)): the data
+/// is the working storage, so neither the copy of the points nor Ward's
+/// moments (kept in the rows the merged clusters absorbed) cost anything
+/// beyond it.
+///
+/// ```
+/// use agglo::{memory::{fit_memory_estimate, fit_owned_memory_estimate}, Linkage};
+///
+/// let (n, d, e) = (235_375, 100, Some(1_600_000));
+/// let owned = fit_owned_memory_estimate(n, d, e, Linkage::Ward);
+/// let copied = fit_memory_estimate(n, d, e, Linkage::Ward);
+/// assert_eq!(copied - owned, 24 * (n * d) as u64);
+/// ```
+pub fn fit_owned_memory_estimate(
+    n_points: usize,
+    dim: usize,
+    graph_entries: Option<usize>,
+    linkage: Linkage,
+) -> u64 {
+    estimate(n_points, dim, graph_entries, linkage, true)
+}
+
+fn estimate(
+    n_points: usize,
+    dim: usize,
+    graph_entries: Option<usize>,
+    linkage: Linkage,
+    in_place: bool,
+) -> u64 {
     let n = n_points as u128;
     let d = dim as u128;
     let nd = n.saturating_mul(d);
-    let points = nd.saturating_mul(8);
+    let points = if in_place { 0 } else { nd.saturating_mul(8) };
+    let moments = if in_place { 0 } else { nd.saturating_mul(16) };
     let per_node = n.saturating_mul(64);
     let algorithm = match (graph_entries.map(|e| e as u128), linkage) {
-        (Some(e), Linkage::Ward) => nd.saturating_mul(16).saturating_add(e.saturating_mul(64)),
+        (Some(e), Linkage::Ward) => moments.saturating_add(e.saturating_mul(64)),
         (Some(e), Linkage::Complete | Linkage::Average) => e.saturating_mul(96),
         (Some(e), Linkage::Single) => e.saturating_mul(48),
         (None, _) => n.saturating_mul(n.saturating_sub(1)).saturating_mul(4),
