@@ -19,7 +19,41 @@ pub fn npy(bytes: &[u8]) {
     let path = std::env::temp_dir().join(format!("agglo-fuzz-{}.npy", std::process::id()));
     std::fs::write(&path, bytes).expect("a temporary file");
     let streamed = agglo_cli::npy::read_numeric_file(&path, "fuzz.npy");
+    // Read transposed for a fit, and in blocks of samples for the pooling:
+    // the same values as the plain reader, or an error when it errs.
+    let columns = agglo_cli::npy_blocks::read_columns(&path, "fuzz.npy");
+    let mut blocks = Vec::new();
+    if let Ok((_, header)) = &streamed {
+        if let Ok(Some(mut reader)) =
+            agglo_cli::npy_blocks::RowBlocks::open(&path, "fuzz.npy", &header.shape)
+        {
+            while let Ok(Some(block)) = reader.next_block(3) {
+                blocks.extend(block.to_f64().iter().map(|v| v.to_bits()));
+            }
+        }
+    }
     let _ = std::fs::remove_file(&path);
+    match (&streamed, &columns) {
+        (Ok((a, _)), Ok((c, _))) if a.shape().len() >= 2 => {
+            let rows = a.to_f64();
+            let n = rows.shape()[0];
+            let flat: Vec<u64> = rows
+                .as_standard_layout()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect();
+            let c = c.to_f64();
+            assert_eq!(c.shape(), [n, flat.len() / n.max(1)]);
+            let c_flat: Vec<u64> = c.as_standard_layout().iter().map(|v| v.to_bits()).collect();
+            assert_eq!(flat, c_flat, "plain: {a:?}, transposed: {c:?}");
+            if !blocks.is_empty() {
+                assert_eq!(flat, blocks);
+            }
+        }
+        (Ok((a, _)), Ok((c, _))) => assert_eq!(a, c),
+        (Err(_), Err(_)) => {}
+        _ => panic!("streamed: {streamed:?}, transposed: {columns:?}"),
+    }
     match (&in_memory, &streamed) {
         (Ok((a, header_a)), Ok((b, header_b))) => {
             assert_eq!(header_a, header_b);
