@@ -54,9 +54,6 @@ pub fn npy(bytes: &[u8]) {
         (Ok((a, _)), Ok((c, _))) => {
             // Fewer than 2 dimensions: returned as read (NaN compared by bits).
             assert_eq!(a.shape(), c.shape());
-            let bits = |x: &agglo_cli::npy::NumericArray| -> Vec<u64> {
-                x.to_f64().iter().map(|v| v.to_bits()).collect()
-            };
             assert_eq!(bits(a), bits(c));
         }
         (Err(_), Err(_)) => {}
@@ -66,14 +63,16 @@ pub fn npy(bytes: &[u8]) {
         (Ok((a, header_a)), Ok((b, header_b))) => {
             assert_eq!(header_a, header_b);
             assert_eq!(a.shape(), b.shape());
-            let bits = |x: &agglo_cli::npy::NumericArray| -> Vec<u64> {
-                x.to_f64().iter().map(|v| v.to_bits()).collect()
-            };
             assert_eq!(bits(a), bits(b), "in memory: {a:?}, streamed: {b:?}");
         }
         (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
         _ => panic!("in memory: {in_memory:?}, streamed: {streamed:?}"),
     }
+}
+
+/// The values of `x` as bits, in logical order (NaN equal to itself).
+fn bits(x: &agglo_cli::npy::NumericArray) -> Vec<u64> {
+    x.to_f64().iter().map(|v| v.to_bits()).collect()
 }
 
 /// `.npz` bytes: the zip members, and the scipy.sparse connectivity reader.
