@@ -87,6 +87,9 @@ pub enum AggloError {
         /// The value.
         value: f64,
     },
+    /// Compressed-row arrays that do not describe a sparse matrix.
+    #[error("invalid compressed sparse rows: {0}")]
+    InvalidCsr(String),
     /// Triplet arrays of different lengths.
     #[error("sparse triplets differ in length: {rows} rows, {cols} columns, {values} values")]
     TripletLengths {
@@ -140,7 +143,7 @@ pub enum AggloError {
         expected: &'static str,
     },
     /// `metric = precomputed` with a distance matrix that is not square.
-    #[error("distance matrix must be square for metric 'precomputed', got shape ({rows}, {cols})")]
+    #[error("Distance matrix should be square, got matrix of shape ({rows}, {cols})")]
     PrecomputedNotSquare {
         /// Rows of the matrix.
         rows: usize,
@@ -149,7 +152,7 @@ pub enum AggloError {
     },
     /// Cosine distance with an all-zero point.
     #[error(
-        "cosine affinity cannot be used when X contains zero vectors (point {point} is all zeros)"
+        "Cosine affinity cannot be used when X contains zero vectors (point {point} is all zeros)"
     )]
     CosineZeroVector {
         /// The first all-zero point.
@@ -176,6 +179,9 @@ pub enum AggloError {
         /// The number of points.
         n_points: usize,
     },
+    /// The fit was cancelled through [`MergeProgress::cancel`](crate::MergeProgress::cancel).
+    #[error("the fit was cancelled")]
+    Cancelled,
     /// An image with a number of dimensions other than 1, 2 or 3.
     #[error("an image must have 1, 2 or 3 dimensions, got shape {shape:?}")]
     ImageDimensions {

@@ -85,6 +85,8 @@ pub enum Pooling {
     Median,
     /// The maximum (`np.max`).
     Max,
+    /// The minimum (`np.min`).
+    Min,
 }
 
 impl Pooling {
@@ -94,6 +96,7 @@ impl Pooling {
             Pooling::Mean => "mean",
             Pooling::Median => "median",
             Pooling::Max => "max",
+            Pooling::Min => "min",
         }
     }
 }
@@ -161,10 +164,11 @@ names!(Metric, "metric", "euclidean, l2, l1, manhattan, cityblock, cosine, preco
     "cosine" => Metric::Cosine,
     "precomputed" => Metric::Precomputed,
 });
-names!(Pooling, "pooling", "mean, median, max", {
+names!(Pooling, "pooling", "mean, median, max, min", {
     "mean" => Pooling::Mean,
     "median" => Pooling::Median,
     "max" => Pooling::Max,
+    "min" => Pooling::Min,
 });
 names!(ComputeFullTree, "compute_full_tree", "auto, true, false", {
     "auto" => ComputeFullTree::Auto,
@@ -197,7 +201,7 @@ mod tests {
         ] {
             assert_eq!(m.parse::<Metric>().unwrap().as_str(), m);
         }
-        for p in ["mean", "median", "max"] {
+        for p in ["mean", "median", "max", "min"] {
             assert_eq!(p.parse::<Pooling>().unwrap().as_str(), p);
         }
         for c in ["auto", "true", "false"] {

@@ -25,7 +25,7 @@ fn rows_per_task(n_features: usize) -> usize {
 ///   feature order, divided by the cluster size;
 /// - median: `np.median` of the cluster's values (the two middle values
 ///   averaged in the input's precision, float32 for float32 input);
-/// - max: `np.max`.
+/// - max, min: `np.max`, `np.min`.
 ///
 /// Cost: one pass over `x` (`O(n_samples · n_features)`), plus a sort of
 /// each cluster's values for the median.
@@ -70,7 +70,7 @@ pub(crate) fn pool<A: Element>(
                     }
                 });
         }
-        Pooling::Median | Pooling::Max => {
+        Pooling::Median | Pooling::Max | Pooling::Min => {
             let mut members = vec![Vec::new(); n_clusters];
             for (feature, &l) in labels.iter().enumerate() {
                 members[l].push(feature);
@@ -87,6 +87,9 @@ pub(crate) fn pool<A: Element>(
                             *p = match pooling {
                                 Pooling::Max => {
                                     values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                                }
+                                Pooling::Min => {
+                                    values.iter().copied().fold(f64::INFINITY, f64::min)
                                 }
                                 _ => median(&mut values, A::PRECISION),
                             };

@@ -1,14 +1,18 @@
-//! Following a long fit from another thread.
+//! Following, and stopping, a long fit from another thread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// A count of the merges a fit has made so far, readable from another
-/// thread while the fit runs (for a progress bar). Clones share the count.
+/// thread while the fit runs (for a progress bar), and a flag that asks the
+/// fit to stop. Clones share the count and the flag.
 ///
-/// Ward, complete and average linkage with connectivity update it every
-/// few thousand merges; the other algorithms set it once, when their tree
-/// is built.
+/// Ward, complete and average linkage with connectivity update the count
+/// every few thousand merges, and look at the flag as often (a few
+/// milliseconds apart): a cancelled fit returns
+/// [`AggloError::Cancelled`](crate::AggloError::Cancelled). The other
+/// algorithms set the count once, when their tree is built, and look at
+/// the flag between their stages.
 ///
 /// ```
 /// use agglo::{grid_to_graph, FeatureAgglomeration, MergeProgress};
@@ -26,7 +30,13 @@ use std::sync::Arc;
 /// # Ok::<(), agglo::AggloError>(())
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct MergeProgress(Arc<AtomicUsize>);
+pub struct MergeProgress(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    merges: AtomicUsize,
+    cancelled: AtomicBool,
+}
 
 impl MergeProgress {
     /// A count at zero.
@@ -36,11 +46,38 @@ impl MergeProgress {
 
     /// The merges made so far.
     pub fn merges(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
+        self.0.merges.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn set(&self, merges: usize) {
-        self.0.store(merges, Ordering::Relaxed);
+    /// Asks the fit to stop as soon as it next looks (from any thread).
+    ///
+    /// ```
+    /// use agglo::{grid_to_graph, AggloError, FeatureAgglomeration, MergeProgress};
+    /// use ndarray::Array2;
+    ///
+    /// let progress = MergeProgress::new();
+    /// progress.cancel();
+    /// let x = Array2::from_shape_fn((3, 64), |(i, j)| (i * 64 + j) as f64);
+    /// let fit = FeatureAgglomeration::new()
+    ///     .connectivity(grid_to_graph(&[8, 8], None)?)
+    ///     .progress(progress)
+    ///     .fit(x.view());
+    /// assert_eq!(fit.unwrap_err(), AggloError::Cancelled);
+    /// # Ok::<(), AggloError>(())
+    /// ```
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Records the count; `false` when the fit should stop.
+    pub(crate) fn set(&self, merges: usize) -> bool {
+        self.0.merges.store(merges, Ordering::Relaxed);
+        !self.is_cancelled()
     }
 }
 

@@ -520,7 +520,9 @@ impl<'a, I: NodeId> Merger<'a, I> {
 
         for k in n..n + self.n_merges {
             if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
-                progress.set(k - n);
+                if !progress.set(k - n) {
+                    break;
+                }
             }
             // The best valid candidate: pop representatives of merged
             // owners, advance those whose candidate has gone stale.

@@ -4,11 +4,13 @@
 //! points being clustered, stored as compressed rows with ascending column
 //! indices, like the LIL matrix scikit-learn works with after
 //! `_fix_connectivity`. Build one from a grid ([`grid_to_graph`]), an edge
-//! list ([`Connectivity::from_edges`]) or sparse triplets
-//! ([`Connectivity::from_triplets`]).
+//! list ([`Connectivity::from_edges`]), sparse triplets
+//! ([`Connectivity::from_triplets`]) or SciPy's compressed rows
+//! ([`Connectivity::from_csr`]).
 
 mod complete;
 mod components;
+mod csr;
 mod grid;
 mod image;
 mod knn;
@@ -16,6 +18,7 @@ mod knn;
 pub(crate) use complete::complete;
 pub use complete::{complete_components, Completion};
 pub use components::connected_components;
+pub use csr::CsrIndex;
 pub use grid::grid_to_graph;
 pub use image::{img_to_graph, WeightedGraph};
 pub use knn::{kneighbors, kneighbors_graph};

@@ -118,6 +118,13 @@ impl Params {
             _ => n - 1,
         };
 
+        if self
+            .progress
+            .as_ref()
+            .is_some_and(MergeProgress::is_cancelled)
+        {
+            return Err(AggloError::Cancelled);
+        }
         let mut warnings = Vec::new();
         let tree = match &self.connectivity {
             None => {
@@ -170,7 +177,9 @@ impl Params {
         };
 
         if let Some(progress) = &self.progress {
-            progress.set(tree.children().len());
+            if !progress.set(tree.children().len()) {
+                return Err(AggloError::Cancelled);
+            }
         }
         // Values near f64::MAX overflow the merge costs; a tree built on
         // infinities or NaN would be meaningless.

@@ -70,7 +70,9 @@ pub(crate) fn heap_linkage(
 
     for k in n..n_nodes {
         if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
-            progress.set(k - n);
+            if !progress.set(k - n) {
+                break;
+            }
         }
         let edge = loop {
             match heapq::pop(&mut heap) {

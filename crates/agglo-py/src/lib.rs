@@ -1,0 +1,200 @@
+//! `agglo._native`: the thin pyo3 layer between NumPy arrays and the `agglo`
+//! library. It dispatches on dtypes, reads arrays in place (no copy of X),
+//! releases the GIL while the library works, lets Ctrl-C cancel a long fit,
+//! and maps the library's errors to Python exceptions. Everything
+//! scikit-learn-facing (validation, attributes, warnings) lives in the pure
+//! Python package `python/agglo`; every algorithm lives in `agglo`.
+#![forbid(unsafe_code)]
+
+mod arrays;
+mod interrupt;
+
+use agglo::{AggloError, ComputeFullTree, Connectivity, Linkage, Metric, Pooling};
+use ndarray::{Array2, ArrayView2};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::{PyMemoryError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::arrays::with_matrix;
+use crate::interrupt::run_interruptible;
+
+/// Maps a library error to the exception scikit-learn raises for it.
+fn to_py_err(err: AggloError) -> PyErr {
+    match err {
+        AggloError::TooLarge(_) => PyMemoryError::new_err(err.to_string()),
+        _ => PyValueError::new_err(err.to_string()),
+    }
+}
+
+/// The connectivity graph from SciPy's compressed rows.
+fn connectivity_from_csr(
+    n_nodes: usize,
+    indptr: &Bound<'_, PyAny>,
+    indices: &Bound<'_, PyAny>,
+    data: PyReadonlyArray1<'_, f64>,
+) -> PyResult<Connectivity> {
+    let data = data.as_slice()?;
+    let graph = if let (Ok(p), Ok(i)) = (
+        indptr.extract::<PyReadonlyArray1<'_, i32>>(),
+        indices.extract::<PyReadonlyArray1<'_, i32>>(),
+    ) {
+        Connectivity::from_csr(n_nodes, p.as_slice()?, i.as_slice()?, data)
+    } else {
+        let p = indptr.extract::<PyReadonlyArray1<'_, i64>>()?;
+        let i = indices.extract::<PyReadonlyArray1<'_, i64>>()?;
+        Connectivity::from_csr(n_nodes, p.as_slice()?, i.as_slice()?, data)
+    };
+    graph.map_err(to_py_err)
+}
+
+/// Fits the tree over the rows of `x` (its columns with `transpose`) and
+/// cuts it, as scikit-learn's `AgglomerativeClustering._fit` on `x` (or
+/// `x.T`). Returns a dict of the fitted attributes.
+#[pyfunction]
+#[pyo3(signature = (
+    x, *, transpose, n_clusters, distance_threshold, linkage, metric,
+    compute_full_tree, compute_distances, connectivity
+))]
+#[allow(clippy::too_many_arguments)]
+fn fit<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    transpose: bool,
+    n_clusters: Option<usize>,
+    distance_threshold: Option<f64>,
+    linkage: &str,
+    metric: &str,
+    compute_full_tree: &str,
+    compute_distances: bool,
+    connectivity: Option<(
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        PyReadonlyArray1<'py, f64>,
+    )>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let linkage: Linkage = linkage.parse().map_err(to_py_err)?;
+    let metric: Metric = metric.parse().map_err(to_py_err)?;
+    let full: ComputeFullTree = compute_full_tree.parse().map_err(to_py_err)?;
+    let progress = agglo::MergeProgress::new();
+    let mut estimator = agglo::AgglomerativeClustering::new()
+        .linkage(linkage)
+        .metric(metric)
+        .compute_full_tree(full)
+        .compute_distances(compute_distances)
+        .progress(progress.clone());
+    estimator = match (n_clusters, distance_threshold) {
+        (Some(k), None) => estimator.n_clusters(k),
+        (None, Some(t)) => estimator.distance_threshold(t),
+        _ => {
+            return Err(PyValueError::new_err(
+                "Exactly one of n_clusters and distance_threshold has to be set, \
+                 and the other needs to be None.",
+            ))
+        }
+    };
+    let n_points = with_matrix(x, |m| Ok(m.n_points(transpose)))?;
+    if let Some((indptr, indices, data)) = connectivity {
+        let graph = connectivity_from_csr(n_points, &indptr, &indices, data)?;
+        estimator = estimator.connectivity(graph);
+    }
+    let model = with_matrix(x, |m| {
+        run_interruptible(py, &progress, || m.fit(&estimator, transpose))
+    })?
+    .map_err(to_py_err)?;
+
+    let out = PyDict::new(py);
+    out.set_item("labels", index_array(py, model.labels()))?;
+    let children: Vec<isize> = model
+        .children()
+        .iter()
+        .flat_map(|pair| pair.map(|c| c as isize))
+        .collect();
+    let children =
+        Array2::from_shape_vec((model.children().len(), 2), children).expect("two ids a merge");
+    out.set_item("children", children.into_pyarray(py))?;
+    match model.distances() {
+        Some(d) => out.set_item("distances", PyArray1::from_slice(py, d))?,
+        None => out.set_item("distances", py.None())?,
+    }
+    out.set_item("parents", index_array(py, &model.tree().parents()))?;
+    out.set_item("n_clusters", model.n_clusters())?;
+    out.set_item("n_leaves", model.n_leaves())?;
+    out.set_item("n_connected_components", model.n_connected_components())?;
+    let warned = model.warnings().iter().find_map(|w| match w {
+        agglo::FitWarning::DisconnectedGraph { n_components } => Some(*n_components),
+        _ => None,
+    });
+    out.set_item("disconnected_components", warned)?;
+    Ok(out)
+}
+
+/// `usize` ids as NumPy's `intp`.
+fn index_array<'py>(py: Python<'py>, ids: &[usize]) -> Bound<'py, PyArray1<isize>> {
+    PyArray1::from_vec(py, ids.iter().map(|&i| i as isize).collect())
+}
+
+/// Pools every row of `x` onto the clusters of `labels` (one per column,
+/// covering `0..n_clusters`): float64 out, as `FeatureAgglomeration.transform`.
+#[pyfunction]
+#[pyo3(signature = (x, labels, pooling))]
+fn pool<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    labels: PyReadonlyArray1<'py, isize>,
+    pooling: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pooling: Pooling = pooling.parse().map_err(to_py_err)?;
+    let labels = labels_of(&labels)?;
+    let model =
+        agglo::FittedFeatureAgglomeration::from_labels(labels, pooling).map_err(to_py_err)?;
+    let progress = agglo::MergeProgress::new();
+    let pooled = with_matrix(x, |m| run_interruptible(py, &progress, || m.pool(&model)))?
+        .map_err(to_py_err)?;
+    Ok(pooled.into_pyarray(py).into_any())
+}
+
+/// Maps reduced data back to the features: `reduced[:, labels]`.
+#[pyfunction]
+fn restore<'py>(
+    py: Python<'py>,
+    reduced: PyReadonlyArray2<'py, f64>,
+    labels: PyReadonlyArray1<'py, isize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let labels = labels_of(&labels)?;
+    let model =
+        agglo::FittedFeatureAgglomeration::from_labels(labels, Pooling::Mean).map_err(to_py_err)?;
+    let reduced: ArrayView2<'_, f64> = reduced.as_array();
+    let progress = agglo::MergeProgress::new();
+    let restored = run_interruptible(py, &progress, || model.inverse_transform(reduced))?
+        .map_err(to_py_err)?;
+    Ok(restored.into_pyarray(py).into_any())
+}
+
+/// Labels as the library takes them, refusing negative ones.
+fn labels_of(labels: &PyReadonlyArray1<'_, isize>) -> PyResult<Vec<usize>> {
+    labels
+        .as_array()
+        .iter()
+        .map(|&l| {
+            usize::try_from(l).map_err(|_| PyValueError::new_err(format!("negative label {l}")))
+        })
+        .collect()
+}
+
+/// The number of threads the library's parallel kernels use (rayon's
+/// global pool: `RAYON_NUM_THREADS`, else one per core).
+#[pyfunction]
+fn num_threads() -> usize {
+    rayon::current_num_threads()
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(pool, m)?)?;
+    m.add_function(wrap_pyfunction!(restore, m)?)?;
+    m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
