@@ -11,7 +11,6 @@ class FitResult(TypedDict):
     labels: npt.NDArray[np.intp]
     children: npt.NDArray[np.intp]
     distances: npt.NDArray[np.float64] | None
-    parents: npt.NDArray[np.intp]
     n_clusters: int
     n_leaves: int
     n_connected_components: int

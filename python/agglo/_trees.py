@@ -75,12 +75,14 @@ def _tree(
         compute_distances=True,
         stacklevel=4,
     )
-    out = (
-        result["children"],
-        result["n_connected_components"],
-        result["n_leaves"],
-        result["parents"],
-    )
+    children = result["children"]
+    # scikit-learn's parents: one per node of the (partial) tree; single
+    # linkage returns every merge but parents only those of the partial tree.
+    n_nodes = 2 * n_samples - (1 if n_clusters is None else n_clusters)
+    parents = np.arange(n_nodes, dtype=np.intp)
+    made = children[: n_nodes - n_samples]
+    parents[made[:, 0]] = parents[made[:, 1]] = np.arange(n_samples, n_nodes)
+    out = (children, result["n_connected_components"], result["n_leaves"], parents)
     if return_distance:
         return (*out, result["distances"])
     return out

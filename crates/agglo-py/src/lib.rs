@@ -117,7 +117,6 @@ fn fit<'py>(
         Some(d) => out.set_item("distances", PyArray1::from_slice(py, d))?,
         None => out.set_item("distances", py.None())?,
     }
-    out.set_item("parents", index_array(py, &model.tree().parents()))?;
     out.set_item("n_clusters", model.n_clusters())?;
     out.set_item("n_leaves", model.n_leaves())?;
     out.set_item("n_connected_components", model.n_connected_components())?;
