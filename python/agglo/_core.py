@@ -44,7 +44,11 @@ def csr_parts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The compressed rows of a (checked) connectivity matrix, dense or any
     sparse format, without a copy when it already is CSR."""
-    c = connectivity if sparse.issparse(connectivity) else sparse.csr_array(connectivity)
+    c = (
+        connectivity
+        if sparse.issparse(connectivity)
+        else sparse.csr_array(connectivity)
+    )
     if c.format != "csr":
         c = c.tocsr()
     data = np.asarray(c.data, dtype=np.float64)

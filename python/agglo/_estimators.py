@@ -60,7 +60,11 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
             "work with euclidean distances (i.e. 'euclidean' and 'l2')."
         )
     native = _core.native_array(points)
-    if native is None or not isinstance(metric, str) or metric not in _core.NATIVE_METRICS:
+    if (
+        native is None
+        or not isinstance(metric, str)
+        or metric not in _core.NATIVE_METRICS
+    ):
         return _ORIGINAL_FIT(estimator, points)
 
     connectivity = estimator.connectivity
@@ -96,7 +100,9 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
     estimator.n_leaves_ = result["n_leaves"]
     if return_distance:
         estimator.distances_ = result["distances"]
-    estimator.n_clusters_ = result["n_clusters"] if threshold is not None else n_clusters
+    estimator.n_clusters_ = (
+        result["n_clusters"] if threshold is not None else n_clusters
+    )
     estimator.labels_ = result["labels"]
     return estimator
 
@@ -128,7 +134,7 @@ class FeatureAgglomeration(_sk.FeatureAgglomeration):
     >>> X = np.arange(24.0).reshape(3, 8) % 5
     >>> agglo = FeatureAgglomeration(n_clusters=3, connectivity=grid_to_graph(8, 1))
     >>> agglo.fit(X).labels_
-    array([2, 2, 1, 1, 1, 0, 0, 0])
+    array([1, 1, 2, 2, 2, 0, 0, 0])
     >>> agglo.transform(X).shape
     (3, 3)
     """
@@ -174,7 +180,11 @@ class FeatureAgglomeration(_sk.FeatureAgglomeration):
         native = None if issparse(X) else _core.native_array(X)
         # np.mean pools in float64 whatever the input; the others keep the
         # input's dtype, which the native layer reproduces for float64 only.
-        if native is None or pooling is None or (pooling != "mean" and X.dtype != np.float64):
+        if (
+            native is None
+            or pooling is None
+            or (pooling != "mean" and X.dtype != np.float64)
+        ):
             return super().transform(X)
         return _native.pool(native, np.asarray(self.labels_, dtype=np.intp), pooling)
 

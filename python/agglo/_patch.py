@@ -17,12 +17,17 @@ from typing import Any
 
 import sklearn.cluster
 import sklearn.cluster._agglomerative as _agglomerative
-import sklearn.cluster._feature_agglomeration  # noqa: F401  (imported for its module)
+import sklearn.cluster._feature_agglomeration
 
 from agglo._estimators import AgglomerativeClustering, FeatureAgglomeration
 from agglo._trees import linkage_tree, ward_tree
 
-_NAMES = ("AgglomerativeClustering", "FeatureAgglomeration", "ward_tree", "linkage_tree")
+_NAMES = (
+    "AgglomerativeClustering",
+    "FeatureAgglomeration",
+    "ward_tree",
+    "linkage_tree",
+)
 _ORIGINALS: dict[str, Any] = {name: getattr(_agglomerative, name) for name in _NAMES}
 _ORIGINAL_BUILDERS = dict(_agglomerative._TREE_BUILDERS)
 _REPLACEMENTS: dict[str, Any] = {

@@ -130,7 +130,9 @@ def ward_tree(
         )
     if connectivity is not None:
         connectivity = _checked(connectivity)
-    return _tree(X, native, connectivity, n_clusters, "ward", "euclidean", return_distance)
+    return _tree(
+        X, native, connectivity, n_clusters, "ward", "euclidean", return_distance
+    )
 
 
 def linkage_tree(
@@ -163,7 +165,9 @@ def linkage_tree(
         )
     if connectivity is not None:
         connectivity = _checked(connectivity)
-    return _tree(X, native, connectivity, n_clusters, linkage, affinity, return_distance)
+    return _tree(
+        X, native, connectivity, n_clusters, linkage, affinity, return_distance
+    )
 
 
 def _checked(connectivity: Any) -> Any:

@@ -16,7 +16,9 @@ def assert_same_fit(ours, theirs) -> None:
     assert ours.n_connected_components_ == theirs.n_connected_components_
     assert hasattr(ours, "distances_") == hasattr(theirs, "distances_")
     if hasattr(theirs, "distances_"):
-        np.testing.assert_allclose(ours.distances_, theirs.distances_, rtol=1e-9, atol=0)
+        np.testing.assert_allclose(
+            ours.distances_, theirs.distances_, rtol=1e-9, atol=0
+        )
 
 
 @pytest.fixture

@@ -35,9 +35,15 @@ def messages(func):
     [
         ({"n_clusters": None}, np.ones((4, 2))),
         ({"n_clusters": 3, "distance_threshold": 1.0}, np.ones((4, 2))),
-        ({"n_clusters": None, "distance_threshold": 1.0, "compute_full_tree": False}, np.ones((4, 2))),
+        (
+            {"n_clusters": None, "distance_threshold": 1.0, "compute_full_tree": False},
+            np.ones((4, 2)),
+        ),
         ({"linkage": "ward", "metric": "cosine"}, np.ones((4, 2))),
-        ({"linkage": "average", "metric": "cosine"}, np.array([[0.0, 0.0], [1.0, 1.0], [2, 1]])),
+        (
+            {"linkage": "average", "metric": "cosine"},
+            np.array([[0.0, 0.0], [1.0, 1.0], [2, 1]]),
+        ),
         ({"linkage": "complete", "metric": "precomputed"}, np.ones((5, 3))),
         ({"n_clusters": 0}, np.ones((4, 2))),
         ({"linkage": "median"}, np.ones((4, 2))),

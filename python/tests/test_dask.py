@@ -25,7 +25,9 @@ def client():
 def fitted():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(300, 256))
-    model = agglo.FeatureAgglomeration(n_clusters=20, connectivity=grid_to_graph(16, 16))
+    model = agglo.FeatureAgglomeration(
+        n_clusters=20, connectivity=grid_to_graph(16, 16)
+    )
     return model.fit(X[:100]), X
 
 

@@ -143,7 +143,9 @@ def test_views_read_only_memmaps_and_foreign_byte_order(rng, tmp_path):
         np.asfortranarray(X),
         np.hstack([X, X])[:, ::2][:, :64] * 0 + X,
     ):
-        model = agglo.FeatureAgglomeration(n_clusters=5, connectivity=grid_to_graph(8, 8))
+        model = agglo.FeatureAgglomeration(
+            n_clusters=5, connectivity=grid_to_graph(8, 8)
+        )
         np.testing.assert_array_equal(model.fit(variant).labels_, expected.labels_)
         np.testing.assert_array_equal(model.transform(variant), expected.transform(X))
 

@@ -23,7 +23,12 @@ def patched():
 def test_patch_and_unpatch_restore_every_name():
     originals = {
         name: getattr(agglomerative, name)
-        for name in ("AgglomerativeClustering", "FeatureAgglomeration", "ward_tree", "linkage_tree")
+        for name in (
+            "AgglomerativeClustering",
+            "FeatureAgglomeration",
+            "ward_tree",
+            "linkage_tree",
+        )
     }
     builders = dict(agglomerative._TREE_BUILDERS)
     agglo.patch_sklearn()
@@ -72,7 +77,9 @@ def test_nilearn_ward_parcellation_on_the_mni152_2mm_mask_is_identical():
     imgs = nib.Nifti1Image(data, mask_img.affine)
     import nilearn.regions.parcellations as parcellations
 
-    assert parcellations.AgglomerativeClustering is sklearn.cluster.AgglomerativeClustering
+    assert (
+        parcellations.AgglomerativeClustering is sklearn.cluster.AgglomerativeClustering
+    )
     expected = nilearn_parcellation(mask_img, imgs, 200)
     agglo.patch_sklearn()
     try:
