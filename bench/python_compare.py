@@ -28,11 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sklearn.cluster as sk  # noqa: E402
-from compare import brain_mask, smooth_noise  # noqa: E402
-from sklearn.feature_extraction.image import grid_to_graph  # noqa: E402
+import sklearn.cluster as sk
+from compare import brain_mask, smooth_noise
+from sklearn.feature_extraction.image import grid_to_graph
 
-import agglo  # noqa: E402
+import agglo
 
 
 def problem(name: str) -> tuple[np.ndarray, object, int]:
@@ -63,10 +63,14 @@ def run_fits(names, repeats, with_sklearn):
     print("|---|---|---:|---:|---:|")
     for name in names:
         x, graph, k = problem(name)
-        linkages = ["ward"] + (["complete", "average", "single"] if name == "grid256" else [])
+        linkages = ["ward"] + (
+            ["complete", "average", "single"] if name == "grid256" else []
+        )
         for linkage in linkages:
             params = {"n_clusters": k, "connectivity": graph, "linkage": linkage}
-            ours_t, ours = timed(lambda p=params: agglo.FeatureAgglomeration(**p), x, repeats)
+            ours_t, ours = timed(
+                lambda p=params: agglo.FeatureAgglomeration(**p), x, repeats
+            )
             if not with_sklearn:
                 print(f"| {name} | {linkage} | {ours_t:.3f} s | | |")
                 continue
@@ -107,7 +111,9 @@ def run_nilearn(repeats):
     assert np.array_equal(plain[0][1], patched[0][1])
     a = statistics.median(t for t, _ in patched)
     b = statistics.median(t for t, _ in plain)
-    print("| nilearn Parcellations(ward), 2 mm, 100 volumes | patched | plain | ratio |")
+    print(
+        "| nilearn Parcellations(ward), 2 mm, 100 volumes | patched | plain | ratio |"
+    )
     print(f"| end to end | {a:.2f} s | {b:.2f} s | {b / a:.1f}x |")
 
 
