@@ -8,6 +8,7 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import _agglomerative as _sk
 from sklearn.utils._param_validation import Interval, validate_params
 
@@ -171,8 +172,6 @@ def linkage_tree(
 
 
 def _checked(connectivity: Any) -> Any:
-    from scipy import sparse
-
-    if sparse.issparse(connectivity):
-        return connectivity
-    return np.asarray(connectivity)
+    """A sparse matrix as it is, anything else as an array (its shape is
+    checked before it is handed over)."""
+    return connectivity if sparse.issparse(connectivity) else np.asarray(connectivity)

@@ -93,12 +93,12 @@ fn fit<'py>(
             ))
         }
     };
-    let n_points = with_matrix(x, |m| Ok(m.n_points(transpose)))?;
-    if let Some((indptr, indices, data)) = connectivity {
-        let graph = connectivity_from_csr(n_points, &indptr, &indices, data)?;
-        estimator = estimator.connectivity(graph);
-    }
     let model = with_matrix(x, |m| {
+        if let Some((indptr, indices, data)) = connectivity {
+            let n_points = m.n_points(transpose);
+            let graph = connectivity_from_csr(n_points, &indptr, &indices, data)?;
+            estimator = estimator.connectivity(graph);
+        }
         run_interruptible(py, &progress, || m.fit(&estimator, transpose))
     })?
     .map_err(to_py_err)?;
