@@ -1,5 +1,5 @@
 //! What the reader fuzz targets do with one input, shared with the
-//! regression tests of `crates/agglo-cli/tests/fuzz_regressions.rs` (which
+//! regression tests of `crates/agglo-io/tests/fuzz_regressions.rs` (which
 //! include this file). Errors are expected; panics, hangs and huge
 //! allocations are bugs.
 
@@ -8,24 +8,27 @@
 
 use std::path::Path;
 
+/// What a reader may allocate: the machine's memory, as the CLI allows.
+const LIMIT: agglo_io::MemoryLimit = agglo_io::MemoryLimit::bytes(4 << 30);
+
 /// `.npy` bytes: the header parser and the numeric reader, in memory and
 /// streamed from a file, which must agree.
 pub fn npy(bytes: &[u8]) {
-    let _ = agglo_cli::npy::parse_header(bytes);
-    let in_memory = agglo_cli::npy::read_numeric(bytes, "fuzz.npy");
+    let _ = agglo_io::npy::parse_header(bytes);
+    let in_memory = agglo_io::npy::read_numeric(bytes, "fuzz.npy");
     if let Ok((array, header)) = &in_memory {
         assert_eq!(array.shape(), &header.shape[..]);
     }
     let path = std::env::temp_dir().join(format!("agglo-fuzz-{}.npy", std::process::id()));
     std::fs::write(&path, bytes).expect("a temporary file");
-    let streamed = agglo_cli::npy::read_numeric_file(&path, "fuzz.npy");
+    let streamed = agglo_io::npy::read_numeric_file(&path, "fuzz.npy");
     // Read transposed for a fit, and in blocks of samples for the pooling:
     // the same values as the plain reader, or an error when it errs.
-    let columns = agglo_cli::npy_blocks::read_columns(&path, "fuzz.npy");
+    let columns = agglo_io::npy_blocks::read_columns(&path, "fuzz.npy");
     let mut blocks = Vec::new();
     if let Ok((_, header)) = &streamed {
         if let Ok(Some(mut reader)) =
-            agglo_cli::npy_blocks::RowBlocks::open(&path, "fuzz.npy", &header.shape)
+            agglo_io::npy_blocks::RowBlocks::open(&path, "fuzz.npy", &header.shape)
         {
             while let Ok(Some(block)) = reader.next_block(3) {
                 blocks.extend(block.to_f64().iter().map(|v| v.to_bits()));
@@ -71,7 +74,7 @@ pub fn npy(bytes: &[u8]) {
 }
 
 /// The values of `x` as bits, in logical order (NaN equal to itself).
-fn bits(x: &agglo_cli::npy::NumericArray) -> Vec<u64> {
+fn bits(x: &agglo_io::npy::NumericArray) -> Vec<u64> {
     x.to_f64().iter().map(|v| v.to_bits()).collect()
 }
 
@@ -92,14 +95,16 @@ pub fn npz(bytes: &[u8]) {
     } else {
         bytes
     };
-    if let Ok(members) = agglo_cli::npz::read_members(bytes, "fuzz.npz") {
+    if let Ok(members) = agglo_io::npz::read_members(bytes, "fuzz.npz", LIMIT) {
         for (key, member) in &members {
-            let _ = agglo_cli::npy::read_numeric(member, key);
+            let _ = agglo_io::npy::read_numeric(member, key);
         }
     }
     // The sizes of the seeds: hand-made 3 × 3, k-NN 60 × 60, grid 64 × 64.
     for n_points in [3, 60, 64] {
-        if let Ok(graph) = agglo_cli::npz::read_sparse_connectivity(bytes, "fuzz.npz", n_points) {
+        if let Ok(graph) =
+            agglo_io::npz::read_sparse_connectivity(bytes, "fuzz.npz", n_points, LIMIT)
+        {
             assert_eq!(graph.n_nodes(), n_points);
             for (row, col) in graph.entries() {
                 assert!(row < n_points && col < n_points);
@@ -152,7 +157,7 @@ fn archive(mut spec: &[u8], deflate: bool) -> Vec<u8> {
 
 /// NIfTI-1 bytes (`.nii`, or `.nii.gz` when gzipped).
 pub fn nifti(bytes: &[u8]) {
-    if let Ok(image) = agglo_cli::nifti_io::read_nifti_bytes(bytes, "fuzz.nii") {
+    if let Ok(image) = agglo_io::nifti_io::read_nifti_bytes(bytes, "fuzz.nii", LIMIT) {
         let _ = image.samples_first("fuzz.nii");
         let _ = image.spatial_shape();
     }
@@ -168,7 +173,7 @@ pub fn csv(bytes: &[u8]) {
     } else {
         "fuzz.tsv"
     });
-    if let Ok((table, _)) = agglo_cli::csv_io::read_csv(text, path) {
+    if let Ok((table, _)) = agglo_io::csv_io::read_csv(text, path) {
         assert!(table.nrows() > 0 && table.ncols() > 0);
     }
 }

@@ -11,13 +11,14 @@ use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
 use crate::cli::{ApplyArgs, Axis};
-use crate::csv_io::to_csv;
 use crate::input::{read_data, read_mask};
 use crate::layout::Layout;
 use crate::model_file::ModelFile;
-use crate::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
-use crate::npy::{read_file, read_numeric, NumericArray};
 use crate::output::write_file_atomically;
+use agglo_io::csv_io::to_csv;
+use agglo_io::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
+use agglo_io::npy::{read_file, read_numeric, NumericArray};
+use agglo_io::MemoryLimit;
 
 /// A fitted model read back from its folder.
 struct SavedModel {
@@ -204,7 +205,10 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
                 args.model.display()
             )));
         }
-        Some((read_nifti(&path)?.header, &saved.layout))
+        Some((
+            read_nifti(&path, MemoryLimit::available())?.header,
+            &saved.layout,
+        ))
     } else {
         None
     };
@@ -263,7 +267,7 @@ fn write_table(
     path: &Path,
     format: OutputFormat,
     table: &Array2<f64>,
-    nifti: Option<(nifti::NiftiHeader, &Layout)>,
+    nifti: Option<(agglo_io::nifti_io::NiftiHeader, &Layout)>,
 ) -> Result<()> {
     let bytes = match format {
         OutputFormat::Csv => to_csv(table),
@@ -285,7 +289,7 @@ fn write_table(
 fn write_series(
     path: &Path,
     table: &Array2<f64>,
-    header: &nifti::NiftiHeader,
+    header: &agglo_io::nifti_io::NiftiHeader,
     layout: &Layout,
 ) -> Result<()> {
     let grid = layout.grid.clone().unwrap_or_default();
@@ -319,10 +323,12 @@ fn write_series(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".agglo-tmp-{}-{name}", std::process::id()));
-    let result = write_nifti_f64(&tmp, &volume, header).and_then(|()| {
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move {} into place", path.display()))
-    });
+    let result = write_nifti_f64(&tmp, &volume, header)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot move {} into place", path.display()))
+        });
     if result.is_err() {
         std::fs::remove_file(&tmp).ok();
     }

@@ -16,11 +16,11 @@ use crate::figure;
 use crate::input::{read_connectivity, read_data, read_data_columns, read_mask, Loaded, Mask};
 use crate::layout::Layout;
 use crate::model_file::{self, ConnectivityInfo, MaskInfo, ModelFile};
-use crate::nifti_io::write_nifti_i32;
-use crate::npy::NumericArray;
 use crate::output::{write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS};
 use crate::pooled::pool_input;
 use crate::progress::Progress;
+use agglo_io::nifti_io::write_nifti_i32;
+use agglo_io::npy::NumericArray;
 
 /// The estimator settings, validated from the flags.
 struct Settings {
@@ -63,7 +63,7 @@ impl Settings {
 struct Plan {
     loaded_shape: Vec<usize>,
     dtype: String,
-    nifti: Option<nifti::NiftiHeader>,
+    nifti: Option<agglo_io::nifti_io::NiftiHeader>,
     /// The data's shape as read, samples first.
     shape: Vec<usize>,
     layout: Layout,
@@ -175,7 +175,7 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool
         Axis::Features => (n_samples as u64).saturating_mul(k).saturating_mul(8),
         Axis::Samples => 0,
     };
-    crate::resources::ensure_memory(
+    Ok(agglo_io::MemoryLimit::available().check(
         fit.saturating_add(outputs),
         &format!(
             "{} linkage over {n_points} points of dimension {dim}{}",
@@ -186,7 +186,7 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool
                 " without connectivity"
             }
         ),
-    )
+    )?)
 }
 
 fn into_2d<A>(x: ArrayD<A>) -> Array2<A> {

@@ -3,16 +3,17 @@
 use std::path::Path;
 
 use agglo::Connectivity;
+use agglo_io::nifti_io::NiftiHeader;
+use agglo_io::MemoryLimit;
 use anyhow::Result;
 use ndarray::ArrayD;
-use nifti::NiftiHeader;
 
 use crate::bad_input;
-use crate::csv_io::{is_csv, read_csv};
-use crate::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
-use crate::npy::{read_file, read_numeric, read_numeric_file, NumericArray};
-use crate::npy_blocks::read_columns;
-use crate::npz::{read_members, read_sparse_connectivity};
+use agglo_io::csv_io::{is_csv, read_csv};
+use agglo_io::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
+use agglo_io::npy::{read_file, read_numeric, read_numeric_file, NumericArray};
+use agglo_io::npy_blocks::read_columns;
+use agglo_io::npz::{read_members, read_sparse_connectivity};
 
 /// Data read from a file, with where it came from.
 #[derive(Debug, Clone)]
@@ -70,7 +71,7 @@ pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
 pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
     let name = path.display().to_string();
     if is_nifti(path) {
-        let image = read_nifti(path)?;
+        let image = read_nifti(path, MemoryLimit::available())?;
         let array = image.samples_first(&name)?;
         return Ok(Loaded {
             shape: array.shape().to_vec(),
@@ -101,7 +102,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
     ensure_room(path, &name, 2)?;
     let bytes = read_file(path)?;
     if bytes.starts_with(b"PK") {
-        let members = read_members(&bytes, &name)?;
+        let members = read_members(&bytes, &name, MemoryLimit::available())?;
         let names: Vec<&String> = members.keys().collect();
         let chosen = match key {
             Some(k) => members.get(k).map(|b| (k.to_string(), b)).ok_or_else(|| {
@@ -157,10 +158,10 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
 /// is available.
 fn ensure_room(path: &Path, name: &str, copies: u64) -> Result<()> {
     match std::fs::metadata(path) {
-        Ok(meta) => crate::resources::ensure_memory(
+        Ok(meta) => Ok(MemoryLimit::available().check(
             meta.len().saturating_mul(copies),
-            &format!("reading {name} ({})", crate::resources::human(meta.len())),
-        ),
+            &format!("reading {name} ({})", agglo_io::human(meta.len())),
+        )?),
         Err(_) => Ok(()),
     }
 }
@@ -204,7 +205,7 @@ pub struct Mask {
 /// An unreadable file, or values that do not make a mask.
 pub fn read_mask(path: &Path) -> Result<Mask> {
     if is_nifti(path) {
-        let (inside, header) = read_nifti_mask(path)?;
+        let (inside, header) = read_nifti_mask(path, MemoryLimit::available())?;
         return Ok(Mask {
             inside: row_major(inside),
             nifti: Some(header),
@@ -248,7 +249,7 @@ pub fn read_connectivity(path: &Path, n_points: usize) -> Result<Connectivity> {
     let name = path.display().to_string();
     let bytes = read_file(path)?;
     let graph = if bytes.starts_with(b"PK") {
-        read_sparse_connectivity(&bytes, &name, n_points)?
+        read_sparse_connectivity(&bytes, &name, n_points, MemoryLimit::available())?
     } else {
         let (array, _) = read_numeric(&bytes, &name)?;
         let edges = array.to_f64();

@@ -6,7 +6,7 @@ use ndarray::{ArrayD, Axis as NdAxis};
 
 use crate::bad_input;
 use crate::cli::Axis;
-use crate::npy::NumericArray;
+use agglo_io::npy::NumericArray;
 
 /// The grid of the points and the mask on it.
 #[derive(Debug, Clone, Default)]

@@ -1,29 +1,24 @@
-//! The `agglo` command-line tool: argument parsing, file formats and the
-//! subcommands, on top of the `agglo` library.
+//! The `agglo` command-line tool: argument parsing and the subcommands, on
+//! top of the `agglo` library (the algorithms), `agglo-io` (the file
+//! formats) and `agglo-plot` (the figure). Every module is private: the
+//! binary's interface is its command line and its files.
 //!
 //! Exit codes: 0 on success, 2 for bad usage or bad input, 1 for any other
 //! failure (for example an output folder that cannot be written).
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
-pub mod apply;
-pub mod cli;
-pub mod csv_io;
-pub mod digits;
-pub mod direct_write;
-pub mod figure;
-pub mod fit;
-pub mod input;
-pub mod layout;
-pub mod model_file;
-pub mod nifti_io;
-pub mod npy;
-pub mod npy_blocks;
-pub mod npz;
-pub mod output;
-pub mod pooled;
-pub mod progress;
-pub mod resources;
+mod apply;
+mod cli;
+mod digits;
+mod figure;
+mod fit;
+mod input;
+mod layout;
+mod model_file;
+mod output;
+mod pooled;
+mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -50,8 +45,12 @@ pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
 
 /// Whether `err` was caused by user input (exit 2) rather than the system.
 pub fn is_bad_input(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|e| e.is::<BadInput>() || e.is::<agglo::AggloError>())
+    err.chain().any(|e| {
+        e.is::<BadInput>()
+            || e.is::<agglo::AggloError>()
+            || e.downcast_ref::<agglo_io::Error>()
+                .is_some_and(agglo_io::Error::is_bad_input)
+    })
 }
 
 /// Parses the command line, runs the subcommand and turns the outcome into

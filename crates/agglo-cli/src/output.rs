@@ -15,7 +15,7 @@ use ndarray::{ArrayBase, ArrayView2, Data, Dimension};
 use ndarray_npy::npy::header::{Header, Layout as NpyLayout};
 use ndarray_npy::{WritableElement, WriteNpyExt};
 
-use crate::direct_write::DirectFile;
+use agglo_io::direct_write::DirectFile;
 
 use crate::bad_input;
 

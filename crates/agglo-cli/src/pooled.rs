@@ -16,9 +16,9 @@ use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
 use crate::input::{is_npy, read_data};
 use crate::layout::Layout;
-use crate::npy::NumericArray;
-use crate::npy_blocks::RowBlocks;
 use crate::output::NpyRows;
+use agglo_io::npy::NumericArray;
+use agglo_io::npy_blocks::RowBlocks;
 
 /// Bytes of input pooled per block: small enough that the memory of one
 /// block is reused for the next instead of new memory being handed out

@@ -6,10 +6,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use crate::Result;
 use ndarray::{Array2, ArrayD, IxDyn, ShapeBuilder};
 
-use crate::bad_input;
+use crate::invalid;
 use crate::npy::{
     cannot_read, open_npy, read_numeric_file, Decoded, Decoder, NpyHeader, NumericArray, OpenNpy,
     READ_BLOCK,
@@ -203,7 +203,7 @@ impl RowBlocks {
         self.next += rows;
         let mut shape = self.shape.clone();
         shape[0] = rows;
-        let failed = |e| bad_input(format!("{}: {e}", self.path.display()));
+        let failed = |e| invalid(format!("{}: {e}", self.path.display()));
         Ok(Some(match values {
             Decoded::F64(v) => {
                 NumericArray::F64(ArrayD::from_shape_vec(IxDyn(&shape), v).map_err(failed)?)

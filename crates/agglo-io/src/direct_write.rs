@@ -6,11 +6,11 @@
 //! Linux the file is therefore written with `O_DIRECT`, in aligned chunks
 //! from an aligned buffer; where the file system refuses direct I/O (tmpfs,
 //! some network file systems) the writer falls back to ordinary writes,
-//! with the same bytes in the end.
+//! with the same bytes in the end. Elsewhere (other Unixes, Windows) the
+//! same writer makes ordinary writes.
 
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -79,17 +79,18 @@ impl DirectFile {
             for (chunk, offset, len) in chunks {
                 let bytes = chunk.bytes(len);
                 let sent = match &direct {
-                    Some(file) => match file.write_all_at(bytes, offset) {
+                    Some(file) => match write_all_at(file, bytes, offset) {
                         Ok(()) => true,
-                        // The file system does not take direct writes.
-                        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => false,
+                        // The file system does not take direct writes
+                        // (EINVAL).
+                        Err(e) if e.kind() == io::ErrorKind::InvalidInput => false,
                         Err(e) => return Err(e),
                     },
                     None => false,
                 };
                 if !sent {
                     direct = None;
-                    plain.write_all_at(bytes, offset)?;
+                    write_all_at(&plain, bytes, offset)?;
                 }
                 done.send(chunk).ok();
             }
@@ -177,6 +178,21 @@ impl DirectFile {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Writes all of `bytes` at `offset` of `file`.
+#[cfg(unix)]
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+/// Writes all of `bytes` at `offset` of `file` (a seek, then a write: the
+/// writer thread is the file's only user).
+#[cfg(not(unix))]
+fn write_all_at(mut file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    file.seek(SeekFrom::Start(offset))?;
+    file.write_all(bytes)
 }
 
 /// `path` opened for writing with `O_DIRECT`, or `None` where that is not

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
+use crate::Result;
 use agglo::Connectivity;
-use anyhow::Result;
 
-use crate::bad_input;
 use crate::npy::{parse_header, read_numeric};
+use crate::{invalid, MemoryLimit};
 
 /// A bound on deflate's expansion (the format's limit is about 1032:1).
 const MAX_DEFLATE_RATIO: u64 = 1100;
@@ -24,13 +24,17 @@ const MAX_DEFLATE_RATIO: u64 = 1100;
 /// Not a zip archive, a member that cannot be decompressed or whose
 /// declared size is impossible or exceeded, or members too large for the
 /// available memory.
-pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+pub fn read_members(
+    bytes: &[u8],
+    name: &str,
+    limit: MemoryLimit,
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| bad_input(format!("{name}: not a valid .npz (zip) archive: {e}")))?;
+        .map_err(|e| invalid(format!("{name}: not a valid .npz (zip) archive: {e}")))?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let file = archive.by_index_raw(i).map_err(|e| {
-            bad_input(format!(
+            invalid(format!(
                 "{name}: cannot open member {i} of the archive: {e}"
             ))
         })?;
@@ -39,7 +43,7 @@ pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>
             .saturating_mul(MAX_DEFLATE_RATIO)
             .saturating_add(1024);
         if file.size() > most {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: member '{}' declares {} bytes, more than its {} compressed bytes can hold (corrupt archive?)",
                 file.name(),
                 file.size(),
@@ -48,11 +52,11 @@ pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>
         }
         total = total.saturating_add(file.size());
     }
-    crate::resources::ensure_memory(total, &format!("decompressing {name}"))?;
+    limit.check(total, &format!("decompressing {name}"))?;
     let mut members = BTreeMap::new();
     for i in 0..archive.len() {
         let file = archive.by_index(i).map_err(|e| {
-            bad_input(format!(
+            invalid(format!(
                 "{name}: cannot open member {i} of the archive: {e}"
             ))
         })?;
@@ -61,9 +65,9 @@ pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>
         let mut data = Vec::new();
         file.take(declared.saturating_add(1))
             .read_to_end(&mut data)
-            .map_err(|e| bad_input(format!("{name}: cannot decompress '{member}': {e}")))?;
+            .map_err(|e| invalid(format!("{name}: cannot decompress '{member}': {e}")))?;
         if data.len() as u64 > declared {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: member '{member}' holds more than the {declared} bytes it declares (corrupt archive?)"
             )));
         }
@@ -79,11 +83,16 @@ pub fn read_members(bytes: &[u8], name: &str) -> Result<BTreeMap<String, Vec<u8>
 /// A missing member, an unsupported format (bsr, dia), a shape other than
 /// `(n_points, n_points)` (checked before the graph is built), indices that
 /// are negative, not integers, inconsistent or out of range.
-pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Result<Connectivity> {
-    let members = read_members(bytes, name)?;
+pub fn read_sparse_connectivity(
+    bytes: &[u8],
+    name: &str,
+    n_points: usize,
+    limit: MemoryLimit,
+) -> Result<Connectivity> {
+    let members = read_members(bytes, name, limit)?;
     let get = |key: &str| {
         members.get(key).ok_or_else(|| {
-            bad_input(format!(
+            invalid(format!(
                 "{name}: not a scipy.sparse save_npz file: the member '{key}' is missing (found: {})",
                 members.keys().cloned().collect::<Vec<_>>().join(", ")
             ))
@@ -92,17 +101,17 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Re
     let format = read_format(get("format")?, name)?;
     let shape = integers(get("shape")?, name, "shape")?;
     let [n_rows, n_cols] = shape[..] else {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: a 2-D sparse matrix is needed, got shape {shape:?}"
         )));
     };
     if n_rows != n_cols {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: connectivity matrix must be square, got shape ({n_rows}, {n_cols})"
         )));
     }
     if n_rows != n_points {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: the connectivity matrix has shape ({n_rows}, {n_rows}), but there are {n_points} points to cluster"
         )));
     }
@@ -121,7 +130,7 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Re
             let indices = integers(get("indices")?, name, "indices")?;
             let n_major = if format == "csr" { n_rows } else { n_cols };
             let major = expand_indptr(&indptr, n_major, indices.len())
-                .map_err(|e| bad_input(format!("{name}: {e}")))?;
+                .map_err(|e| invalid(format!("{name}: {e}")))?;
             if format == "csr" {
                 (major, indices)
             } else {
@@ -129,13 +138,13 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Re
             }
         }
         other => {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: sparse format '{other}' is not supported (save it as csr, csc or coo)"
             )))
         }
     };
     if rows.len() != data.len() || cols.len() != data.len() {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: {} row indices, {} column indices and {} values do not match",
             rows.len(),
             cols.len(),
@@ -143,13 +152,13 @@ pub fn read_sparse_connectivity(bytes: &[u8], name: &str, n_points: usize) -> Re
         )));
     }
     Connectivity::from_triplets((n_rows, n_cols), &rows, &cols, &data)
-        .map_err(|e| bad_input(format!("{name}: {e}")))
+        .map_err(|e| invalid(format!("{name}: {e}")))
 }
 
 /// `format.npy`: a 0-d bytes (`|S3`) or unicode array holding the format name.
 fn read_format(bytes: &[u8], name: &str) -> Result<String> {
     let (header, offset) =
-        parse_header(bytes).map_err(|e| bad_input(format!("{name}:format: {e}")))?;
+        parse_header(bytes).map_err(|e| invalid(format!("{name}:format: {e}")))?;
     let raw = &bytes[offset..];
     let text = if header.descr.starts_with("|S") {
         raw.iter()
@@ -163,7 +172,7 @@ fn read_format(bytes: &[u8], name: &str) -> Result<String> {
             .filter_map(char::from_u32)
             .collect()
     } else {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: unexpected dtype '{}' for 'format'",
             header.descr
         )));
@@ -181,7 +190,7 @@ fn integers(bytes: &[u8], name: &str, what: &str) -> Result<Vec<usize>> {
             if v >= 0.0 && v.fract() == 0.0 && v <= usize::MAX as f64 {
                 Ok(v as usize)
             } else {
-                Err(bad_input(format!(
+                Err(invalid(format!(
                     "{name}: '{what}' holds {v}, not a non-negative integer index"
                 )))
             }

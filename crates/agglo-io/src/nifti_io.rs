@@ -8,13 +8,13 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use flate2::read::GzDecoder;
 use ndarray::{ArrayD, Axis, IxDyn};
-use nifti::{InMemNiftiObject, IntoNdArray, NiftiHeader, NiftiObject, NiftiType};
+pub use nifti::NiftiHeader;
+use nifti::{InMemNiftiObject, IntoNdArray, NiftiObject, NiftiType};
 
-use crate::bad_input;
 use crate::npy::read_file;
+use crate::{invalid, Error, MemoryLimit, Result};
 
 /// Whether `path` names a NIfTI file.
 pub fn is_nifti(path: &Path) -> bool {
@@ -57,7 +57,7 @@ impl NiftiImage {
                 moved = moved.permuted_axes(IxDyn(&[3, 0, 1, 2]));
                 Ok(moved.as_standard_layout().into_owned())
             }
-            n => Err(bad_input(format!(
+            n => Err(invalid(format!(
                 "{name}: a NIfTI input must be a 3-D volume or a 4-D series, got {n} dimensions (shape {:?})",
                 data.shape()
             ))),
@@ -70,18 +70,18 @@ impl NiftiImage {
 /// # Errors
 /// A missing, truncated or corrupt file, as bad input naming it; see
 /// [`read_nifti_bytes`].
-pub fn read_nifti(path: &Path) -> Result<NiftiImage> {
+pub fn read_nifti(path: &Path, limit: MemoryLimit) -> Result<NiftiImage> {
     let name = path.display().to_string();
     if !path.is_file() {
-        return Err(bad_input(format!("cannot read {name}: no such file")));
+        return Err(invalid(format!("cannot read {name}: no such file")));
     }
     if let Ok(meta) = std::fs::metadata(path) {
-        crate::resources::ensure_memory(
+        limit.check(
             meta.len(),
-            &format!("reading {name} ({})", crate::resources::human(meta.len())),
+            &format!("reading {name} ({})", crate::human(meta.len())),
         )?;
     }
-    read_nifti_bytes(&read_file(path)?, &name)
+    read_nifti_bytes(&read_file(path)?, &name, limit)
 }
 
 /// The size of a NIfTI-1 header and of the extension flag that follows it.
@@ -100,10 +100,10 @@ const HEADER_BYTES: usize = 348 + 4;
 /// that is not real numeric, a header that contradicts itself or the
 /// file's length (truncated files), or an image too large for memory; all
 /// as bad input naming `name`, except the last.
-pub fn read_nifti_bytes(bytes: &[u8], name: &str) -> Result<NiftiImage> {
+pub fn read_nifti_bytes(bytes: &[u8], name: &str, limit: MemoryLimit) -> Result<NiftiImage> {
     let decompressed;
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        decompressed = gunzip(bytes, name)?;
+        decompressed = gunzip(bytes, name, limit)?;
         &decompressed[..]
     } else {
         bytes
@@ -112,7 +112,7 @@ pub fn read_nifti_bytes(bytes: &[u8], name: &str) -> Result<NiftiImage> {
     let extensions_end = layout.extensions_end(bytes, name)?;
     let available = bytes.len() - extensions_end;
     if available < layout.data_bytes {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: the header announces shape {:?} of {:?} ({} bytes of voxel data) but the file holds {available} bytes after the header (truncated?)",
             layout.shape, layout.datatype, layout.data_bytes
         )));
@@ -120,14 +120,14 @@ pub fn read_nifti_bytes(bytes: &[u8], name: &str) -> Result<NiftiImage> {
     // The voxels are copied out of the file, then converted to f64.
     let needed =
         (layout.data_bytes as u64).saturating_add((layout.n_voxels as u64).saturating_mul(8));
-    crate::resources::ensure_memory(needed, &format!("reading {name}"))?;
+    limit.check(needed, &format!("reading {name}"))?;
     let object = InMemNiftiObject::from_reader(bytes)
-        .map_err(|e| bad_input(format!("{name}: not a readable NIfTI image: {e}")))?;
+        .map_err(|e| invalid(format!("{name}: not a readable NIfTI image: {e}")))?;
     let header = object.header().clone();
     let data = object
         .into_volume()
         .into_ndarray::<f64>()
-        .map_err(|e| bad_input(format!("{name}: cannot read the voxel data: {e}")))?;
+        .map_err(|e| invalid(format!("{name}: cannot read the voxel data: {e}")))?;
     Ok(NiftiImage { header, data })
 }
 
@@ -145,29 +145,29 @@ impl Layout {
     /// Parses and checks the header at the start of `bytes`.
     fn of(bytes: &[u8], name: &str) -> Result<Self> {
         if bytes.len() < HEADER_BYTES {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: not a NIfTI-1 image: {} bytes, shorter than a header ({HEADER_BYTES} bytes)",
                 bytes.len()
             )));
         }
         let header = NiftiHeader::from_reader(bytes)
-            .map_err(|e| bad_input(format!("{name}: not a readable NIfTI image: {e}")))?;
+            .map_err(|e| invalid(format!("{name}: not a readable NIfTI image: {e}")))?;
         if &header.magic == nifti::header::MAGIC_CODE_NI1 {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: a header-only NIfTI file (.hdr/.img pair) is not supported; save it as a single .nii or .nii.gz"
             )));
         }
         let shape = header
             .dim()
             .map_err(|e| {
-                bad_input(format!(
+                invalid(format!(
                     "{name}: bad dimensions {:?} in the header: {e}",
                     header.dim
                 ))
             })?
             .to_vec();
         let datatype = header.data_type().map_err(|_| {
-            bad_input(format!(
+            invalid(format!(
                 "{name}: unknown NIfTI datatype code {}",
                 header.datatype
             ))
@@ -185,20 +185,20 @@ impl Layout {
                 | NiftiType::Float32
                 | NiftiType::Float64
         ) {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: NIfTI datatype {datatype:?} is not supported: agglo reads integer, float32 and float64 images"
             )));
         }
         let item_size = datatype.size_of();
         if i64::from(header.bitpix) != 8 * item_size as i64 {
-            return Err(bad_input(format!(
+            return Err(invalid(format!(
                 "{name}: the header is inconsistent: bitpix is {} for datatype {datatype:?} ({} bits)",
                 header.bitpix,
                 8 * item_size
             )));
         }
         let overflow = || {
-            bad_input(format!(
+            invalid(format!(
                 "{name}: the shape {shape:?} in the header overflows"
             ))
         };
@@ -237,7 +237,7 @@ impl Layout {
             let esize = field(position)
                 .filter(|_| field(position + 4).is_some())
                 .ok_or_else(|| {
-                    bad_input(format!(
+                    invalid(format!(
                         "{name}: the file ends inside a header extension (truncated?)"
                     ))
                 })?;
@@ -245,7 +245,7 @@ impl Layout {
                 .unwrap_or(usize::MAX)
                 .saturating_sub(8);
             if data_size > bytes.len() - position - 8 {
-                return Err(bad_input(format!(
+                return Err(invalid(format!(
                     "{name}: a header extension announces {esize} bytes but the file holds {} after it (truncated or corrupt)",
                     bytes.len() - position
                 )));
@@ -262,8 +262,8 @@ const MAX_DEFLATE_RATIO: usize = 1100;
 
 /// Decompresses a `.nii.gz`, never more than its header announces, after
 /// checking that this fits in memory.
-fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
-    let corrupt = |e: std::io::Error| bad_input(format!("{name}: cannot decompress: {e}"));
+fn gunzip(bytes: &[u8], name: &str, limit: MemoryLimit) -> Result<Vec<u8>> {
+    let corrupt = |e: std::io::Error| invalid(format!("{name}: cannot decompress: {e}"));
     let mut decoder = GzDecoder::new(bytes);
     let mut out = Vec::new();
     (&mut decoder)
@@ -278,7 +278,7 @@ fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
     // than that is corrupt, however much memory there is.
     let most = bytes.len().saturating_mul(MAX_DEFLATE_RATIO);
     if announced > most {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{name}: the header announces {announced} bytes (shape {:?} of {:?} from byte {}), more than a {}-byte gzip file can hold (corrupt header?)",
             layout.shape,
             layout.datatype,
@@ -286,7 +286,7 @@ fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
             bytes.len()
         )));
     }
-    crate::resources::ensure_memory(announced as u64, &format!("decompressing {name}"))?;
+    limit.check(announced as u64, &format!("decompressing {name}"))?;
     (&mut decoder)
         .take((announced - HEADER_BYTES) as u64)
         .read_to_end(&mut out)
@@ -299,8 +299,8 @@ fn gunzip(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
 ///
 /// # Errors
 /// An unreadable image, or one with more than two values.
-pub fn read_nifti_mask(path: &Path) -> Result<(ArrayD<bool>, NiftiHeader)> {
-    let image = read_nifti(path)?;
+pub fn read_nifti_mask(path: &Path, limit: MemoryLimit) -> Result<(ArrayD<bool>, NiftiHeader)> {
+    let image = read_nifti(path, limit)?;
     let mut data = image.data;
     while data.ndim() > 3 && data.shape()[data.ndim() - 1] == 1 {
         let last = Axis(data.ndim() - 1);
@@ -316,7 +316,7 @@ pub fn read_nifti_mask(path: &Path) -> Result<(ArrayD<bool>, NiftiHeader)> {
         }
     }
     if values.len() > 2 || (values.len() == 2 && !values.contains(&0.0)) {
-        return Err(bad_input(format!(
+        return Err(invalid(format!(
             "{}: a mask must hold two values, 0 outside and one value inside; found {:?} and more",
             path.display(),
             &values[..values.len().min(3)]
@@ -334,7 +334,10 @@ pub fn write_nifti_i32(path: &Path, volume: &ArrayD<i32>, reference: &NiftiHeade
     nifti::writer::WriterOptions::new(path)
         .reference_header(reference)
         .write_nifti(volume)
-        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
 }
 
 /// Writes a float64 volume or series, like [`write_nifti_i32`].
@@ -345,5 +348,8 @@ pub fn write_nifti_f64(path: &Path, volume: &ArrayD<f64>, reference: &NiftiHeade
     nifti::writer::WriterOptions::new(path)
         .reference_header(reference)
         .write_nifti(volume)
-        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
 }

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use crate::Result;
 use ndarray::Array2;
 
-use crate::bad_input;
+use crate::invalid;
 
 /// Whether `path` names a CSV (or TSV) file.
 pub fn is_csv(path: &Path) -> bool {
@@ -47,7 +47,7 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<(Array2<f64>, bool)> {
     let mut has_header = false;
     let mut n_rows = 0usize;
     for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad_input(format!("{name}: {e}")))?;
+        let record = record.map_err(|e| invalid(format!("{name}: {e}")))?;
         let line = record.position().map_or(index + 1, |p| p.line() as usize);
         let parsed: Vec<Result<f64, _>> = record.iter().map(str::parse::<f64>).collect();
         if index == 0 && parsed.iter().any(Result::is_err) {
@@ -57,7 +57,7 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<(Array2<f64>, bool)> {
         }
         match width {
             Some(w) if w != record.len() => {
-                return Err(bad_input(format!(
+                return Err(invalid(format!(
                     "{name}: line {line} has {} fields, but the table has {w} columns",
                     record.len()
                 )))
@@ -66,7 +66,7 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<(Array2<f64>, bool)> {
         }
         for (column, (value, text)) in parsed.into_iter().zip(record.iter()).enumerate() {
             let value = value.map_err(|_| {
-                bad_input(format!(
+                invalid(format!(
                     "{name}: line {line}, column {}: '{text}' is not a number",
                     column + 1
                 ))
@@ -77,10 +77,10 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<(Array2<f64>, bool)> {
     }
     let width = width.unwrap_or(0);
     if n_rows == 0 || width == 0 {
-        return Err(bad_input(format!("{name}: the table holds no numbers")));
+        return Err(invalid(format!("{name}: the table holds no numbers")));
     }
     let table = Array2::from_shape_vec((n_rows, width), values)
-        .map_err(|e| bad_input(format!("{name}: {e}")))?;
+        .map_err(|e| invalid(format!("{name}: {e}")))?;
     Ok((table, has_header))
 }
 
