@@ -28,15 +28,42 @@ impl Tree {
     /// `n_clusters` of 0 or more than the leaves, or a tree that is not full
     /// (use [`Tree::forest_labels`] after an early stop).
     pub fn cut(&self, n_clusters: usize) -> Result<Vec<usize>> {
+        let mut labels = self.cut_many(&[n_clusters])?;
+        Ok(labels.pop().unwrap_or_default())
+    }
+
+    /// [`Tree::cut`] at every `n_clusters` of the list, in one walk down
+    /// the tree: `_hc_cut`'s heap for `k + 1` clusters is its heap for `k`
+    /// after one more split, so the splits are made once, in increasing
+    /// `k`, and the labels read off at each `k` asked for. The result is in
+    /// the order of the list.
+    ///
+    /// ```
+    /// use agglo::{grid_to_graph, ward_tree};
+    /// use ndarray::array;
+    ///
+    /// let points = array![[0.0], [1.0], [10.0], [11.0], [30.0]];
+    /// let tree = ward_tree(points.view(), &grid_to_graph(&[5], None)?, None)?;
+    /// let cuts = tree.cut_many(&[3, 2])?;
+    /// assert_eq!(cuts, [tree.cut(3)?, tree.cut(2)?]);
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Tree::cut`], for the first `n_clusters` of the list that is
+    /// refused.
+    pub fn cut_many(&self, n_clusters: &[usize]) -> Result<Vec<Vec<usize>>> {
         let n = self.n_leaves;
-        if n_clusters == 0 {
-            return Err(AggloError::ZeroClusters);
-        }
-        if n_clusters > n {
-            return Err(AggloError::TooManyClusters {
-                n_clusters,
-                n_points: n,
-            });
+        for &k in n_clusters {
+            if k == 0 {
+                return Err(AggloError::ZeroClusters);
+            }
+            if k > n {
+                return Err(AggloError::TooManyClusters {
+                    n_clusters: k,
+                    n_points: n,
+                });
+            }
         }
         if !self.is_full() {
             return Err(AggloError::NotSupported(format!(
@@ -49,17 +76,28 @@ impl Tree {
             Some(last) => last[0].max(last[1]) + 1,
             None => 0, // a single leaf
         };
+        let mut order: Vec<usize> = (0..n_clusters.len()).collect();
+        order.sort_by_key(|&i| n_clusters[i]);
+        let mut cuts = vec![Vec::new(); n_clusters.len()];
         let mut nodes: Vec<i64> = vec![-(root as i64)];
-        for _ in 1..n_clusters {
-            let largest = (-nodes[0]) as usize;
-            let [a, b] = self.children[largest - n];
-            heapq::push(&mut nodes, -(a as i64));
-            heapq::push_pop(&mut nodes, -(b as i64));
+        for i in order {
+            while nodes.len() < n_clusters[i] {
+                let largest = (-nodes[0]) as usize;
+                let [a, b] = self.children[largest - n];
+                heapq::push(&mut nodes, -(a as i64));
+                heapq::push_pop(&mut nodes, -(b as i64));
+            }
+            cuts[i] = self.heap_labels(&nodes);
         }
-        // Label every node by the heap position of the kept node above it:
-        // parents have larger ids than their children, so one pass from the
-        // top down reaches every leaf.
+        Ok(cuts)
+    }
+
+    /// Labels every leaf by the heap position of the kept node above it:
+    /// parents have larger ids than their children, so one pass from the
+    /// top down reaches every leaf.
+    fn heap_labels(&self, nodes: &[i64]) -> Vec<usize> {
         const NONE: usize = usize::MAX;
+        let n = self.n_leaves;
         let mut label = vec![NONE; n + self.children.len()];
         for (position, &node) in nodes.iter().enumerate() {
             label[(-node) as usize] = position;
@@ -73,7 +111,7 @@ impl Tree {
             }
         }
         label.truncate(n);
-        Ok(label)
+        label
     }
 
     /// Labels after an early stop, as scikit-learn numbers them: each leaf

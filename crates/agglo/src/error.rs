@@ -158,6 +158,12 @@ pub enum AggloError {
         /// The first all-zero point.
         point: usize,
     },
+    /// Merge-tree parts that do not describe a tree ([`crate::Tree::from_parts`]).
+    #[error("invalid tree: {0}")]
+    InvalidTree(String),
+    /// Neither or both of `n_clusters` and `distance_threshold` were set.
+    #[error("Exactly one of n_clusters and distance_threshold has to be set, and the other needs to be None.")]
+    StoppingRule,
     /// Saved labels that do not number clusters `0..k` without gaps.
     #[error("invalid labels: {0}")]
     InvalidLabels(String),

@@ -177,12 +177,7 @@ fn merge_all(
     } else {
         Merger::<usize>::new(rows, graph, n_merges).run(progress)
     };
-    Tree {
-        n_leaves: n,
-        children,
-        distances,
-        n_connected_components,
-    }
+    Tree::new(n, children, distances, n_connected_components)
 }
 
 /// Node ids as stored in the large arrays: `u32` whenever the nodes fit,

@@ -39,12 +39,7 @@ impl Agglomeration {
             )));
         }
         Ok(Agglomeration {
-            tree: Tree {
-                n_leaves: labels.len(),
-                children: Vec::new(),
-                distances: Vec::new(),
-                n_connected_components: 1,
-            },
+            tree: Tree::new(labels.len(), Vec::new(), Vec::new(), 1),
             labels,
             n_clusters,
             has_distances: false,

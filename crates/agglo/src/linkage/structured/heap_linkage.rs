@@ -109,10 +109,5 @@ pub(crate) fn heap_linkage(
         maps[i] = Vec::new();
         maps[j] = Vec::new();
     }
-    Tree {
-        n_leaves: n,
-        children,
-        distances,
-        n_connected_components,
-    }
+    Tree::new(n, children, distances, n_connected_components)
 }

@@ -26,12 +26,7 @@ pub(crate) fn single_linkage(adjacency: &WeightedAdjacency, n_connected_componen
     let n = adjacency.n_nodes();
     let mst = minimum_spanning_tree(adjacency);
     let (children, distances) = label(n, &mst);
-    Tree {
-        n_leaves: n,
-        children,
-        distances,
-        n_connected_components,
-    }
+    Tree::new(n, children, distances, n_connected_components)
 }
 
 /// scipy's `minimum_spanning_tree` as scikit-learn calls it, followed by

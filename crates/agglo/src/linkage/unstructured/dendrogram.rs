@@ -51,12 +51,7 @@ pub(super) fn dendrogram(n: usize, mut merges: Vec<Merge>, order: PairOrder) -> 
         distances.push(merge.distance);
         clusters.union(ra, rb);
     }
-    Tree {
-        n_leaves: n,
-        children,
-        distances,
-        n_connected_components: 1,
-    }
+    Tree::new(n, children, distances, 1)
 }
 
 #[cfg(test)]
