@@ -2,7 +2,7 @@
 //! numbers them.
 
 use crate::error::{AggloError, Result};
-use crate::heapq;
+use crate::exact::heapq;
 use crate::tree::Tree;
 
 impl Tree {

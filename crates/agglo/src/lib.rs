@@ -52,7 +52,7 @@ pub mod datasets;
 pub mod element;
 mod error;
 mod estimator;
-mod heapq;
+mod exact;
 mod layout;
 mod linkage;
 pub mod memory;
@@ -60,7 +60,6 @@ mod params;
 mod pooling;
 mod progress;
 mod tree;
-mod ward;
 mod warning;
 
 pub use connectivity::{grid_to_graph, Connectivity};
@@ -72,8 +71,8 @@ pub use estimator::{
     StoppingRule,
 };
 pub use layout::column_major;
+pub use linkage::ward::ward_tree;
 pub use params::{ComputeFullTree, Linkage, Metric, Pooling};
 pub use progress::MergeProgress;
 pub use tree::Tree;
-pub use ward::ward_tree;
 pub use warning::FitWarning;

@@ -3,6 +3,10 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+/// Merges between two updates of a [`MergeProgress`] (and two looks at
+/// its cancel flag) in the merge loops that report as they go.
+pub(crate) const PROGRESS_STEP: usize = 1 << 12;
+
 /// A count of the merges a fit has made so far, readable from another
 /// thread while the fit runs (for a progress bar), and a flag that asks the
 /// fit to stop. Clones share the count and the flag.

@@ -16,7 +16,8 @@ use crate::error::{AggloError, Result};
 /// // ((0, 1), (2, 3)), then 4 joins: the tree of scipy's docs example.
 /// let tree = Tree::from_parts(5, vec![[0, 1], [2, 3], [5, 6], [4, 7]], vec![1.0, 1.0, 3.0, 7.0], 1)?;
 /// assert_eq!(tree.sizes(), [2, 2, 4, 5]);
-/// assert_eq!(tree.cut_many(&[1, 2, 3])?, [vec![0; 5], vec![1, 1, 1, 1, 0], vec![0, 0, 2, 2, 1]]);
+/// // Labels are positions in scikit-learn's heap of kept nodes.
+/// assert_eq!(tree.cut_many(&[1, 2, 3])?, [vec![0; 5], vec![0, 0, 0, 0, 1], vec![2, 2, 0, 0, 1]]);
 /// let z = tree.to_linkage_matrix()?; // scipy's Z: ids, distance, size
 /// assert_eq!(z.row(2).to_vec(), [5.0, 6.0, 3.0, 4.0]);
 /// # Ok::<(), agglo::AggloError>(())

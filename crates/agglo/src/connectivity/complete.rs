@@ -8,8 +8,8 @@ use ndarray::ArrayView2;
 use super::{connected_components, Connectivity};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
-use crate::linkage::structured::normalize;
-use crate::linkage::structured::summation::{einsum_squared_norm, Real};
+use crate::exact::summation::normalize;
+use crate::exact::summation::{einsum_squared_norm, Real};
 use crate::params::Metric;
 
 /// A graph made connected, with what was done to it.

@@ -14,9 +14,9 @@ use crate::connectivity::{complete, Connectivity};
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
 use crate::linkage;
+use crate::linkage::ward;
 use crate::params::{ComputeFullTree, Linkage, Metric};
 use crate::progress::MergeProgress;
-use crate::ward;
 use crate::warning::FitWarning;
 
 /// When to stop merging.

@@ -3,3 +3,4 @@
 
 pub(crate) mod structured;
 pub(crate) mod unstructured;
+pub(crate) mod ward;

@@ -15,10 +15,7 @@ mod heap_linkage;
 mod neighbor_map;
 mod paired;
 mod spanning;
-pub(crate) mod summation;
 mod weighted_edge;
-
-pub(crate) use paired::normalize;
 
 use ndarray::ArrayView2;
 

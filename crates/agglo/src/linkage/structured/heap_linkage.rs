@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Edges compare by weight only, so ties are resolved by the layout of the
-//! heap array; [`crate::heapq`] sifts exactly as CPython does, which makes
+//! heap array; [`crate::exact::heapq`] sifts exactly as CPython does, which makes
 //! the pop sequence, and hence the tree, scikit-learn's.
 //!
 //! Cost: each merge combines two neighbour maps in `O(deg)` and pushes
@@ -23,14 +23,12 @@ use super::neighbor_map::{merge_maps, MergeRule, NeighborMap};
 use super::paired::WeightedAdjacency;
 use super::weighted_edge::WeightedEdge;
 use super::Extent;
-use crate::heapq;
+use crate::exact::heapq;
+use crate::progress::PROGRESS_STEP;
 use crate::tree::Tree;
 
 /// Runs `n_merges` merges (fewer only if the heap runs dry, which a
 /// connected graph never lets happen) and returns the tree.
-/// Merges between two updates of a progress count.
-const PROGRESS_STEP: usize = 1 << 12;
-
 pub(crate) fn heap_linkage(
     adjacency: &WeightedAdjacency,
     rule: MergeRule,

@@ -19,9 +19,9 @@
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
-use super::summation::{einsum_squared_norm, numpy_sum, Real};
 use crate::connectivity::Connectivity;
 use crate::element::Precision;
+use crate::exact::summation::{einsum_squared_norm, normalize, numpy_sum, Real};
 use crate::params::Metric;
 
 /// The graph without self-loops, each adjacency entry carrying its weight;
@@ -187,18 +187,6 @@ fn weights_in<T: Real>(
         indptr,
         cols,
         weights,
-    }
-}
-
-/// `sklearn.preprocessing.normalize(x, norm="l2")` of one row: divides by
-/// `sqrt(einsum_squared_norm(x))`, leaving an all-zero row unchanged.
-pub(crate) fn normalize<T: Real>(row: &mut [T]) {
-    let mut norm = einsum_squared_norm(row).sqrt();
-    if norm == T::ZERO {
-        norm = T::ONE;
-    }
-    for v in row.iter_mut() {
-        *v = *v / norm;
     }
 }
 

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 ///
 /// Comparisons look at `weight` alone: two edges of equal weight are
 /// "equal" whatever their ends, so which one a heap yields first is decided
-/// by the heap's array layout. Together with [`crate::heapq`], which sifts
+/// by the heap's array layout. Together with [`crate::exact::heapq`], which sifts
 /// exactly as CPython's `heapq` does, this reproduces scikit-learn's choice
 /// among tied merges.
 #[derive(Debug, Clone, Copy)]

@@ -22,6 +22,7 @@
 use ndarray::ArrayView2;
 
 use crate::error::{AggloError, Result};
+use crate::exact::kernels::lane_sums;
 
 /// A condensed distance matrix: the strict upper triangle of the square
 /// matrix, row by row, as scipy's `pdist` returns it.
@@ -175,25 +176,6 @@ pub(super) fn cityblock(u: &[f64], v: &[f64]) -> f64 {
     s
 }
 
-/// Sums `term(k)` over `k < len` with four independent pair accumulators:
-/// lane `l` gets exactly the sequential sum of its own pair, so the results
-/// equal four calls of the one-pair kernel, but the four dependency chains
-/// overlap in the pipeline (scipy's `transform_reduce_2d_` does the same).
-#[inline]
-fn four_pairs(u: &[f64], v: [&[f64]; 4], term: impl Fn(f64, f64) -> f64) -> [f64; 4] {
-    let len = u.len();
-    let [v0, v1, v2, v3] = v.map(|v| &v[..len]);
-    let mut acc = [0.0; 4];
-    for k in 0..len {
-        let a = u[k];
-        acc[0] += term(a, v0[k]);
-        acc[1] += term(a, v1[k]);
-        acc[2] += term(a, v2[k]);
-        acc[3] += term(a, v3[k]);
-    }
-    acc
-}
-
 /// Fills `out` with `finish(Σ_k term(u[k], v_j[k]))` for the points
 /// `j = i + 1, …` of `rows`, four pairs at a time.
 fn rows_after(
@@ -207,7 +189,7 @@ fn rows_after(
     let mut blocks = out.chunks_exact_mut(4);
     let mut j = i + 1;
     for block in &mut blocks {
-        let sums = four_pairs(
+        let sums = lane_sums(
             u,
             [
                 rows.row(j),

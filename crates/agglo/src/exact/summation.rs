@@ -175,6 +175,18 @@ fn pairwise_sum<T: Real>(a: &[T]) -> T {
     }
 }
 
+/// `sklearn.preprocessing.normalize(x, norm="l2")` of one row: divides by
+/// `sqrt(einsum_squared_norm(x))`, leaving an all-zero row unchanged.
+pub(crate) fn normalize<T: Real>(row: &mut [T]) {
+    let mut norm = einsum_squared_norm(row).sqrt();
+    if norm == T::ZERO {
+        norm = T::ONE;
+    }
+    for v in row.iter_mut() {
+        *v = *v / norm;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

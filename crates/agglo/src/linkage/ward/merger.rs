@@ -1,0 +1,317 @@
+//! [`Merger`]: the state of the Ward merge loop, and the loop itself.
+
+use rayon::prelude::*;
+
+use super::node_id::{cost_key, cost_of, find_root, Candidate, NodeId};
+use super::queue::MinQueue;
+use super::rows::Rows;
+use crate::connectivity::Connectivity;
+use crate::exact::kernels::squared_distances;
+use crate::progress::{MergeProgress, PROGRESS_STEP};
+
+/// How many leaves one parallel task handles when computing the initial
+/// costs (large enough to amortise the task, small enough to balance).
+pub(super) const LEAF_BLOCK: usize = 4096;
+
+/// The state of the merge loop.
+pub(super) struct Merger<'a, I> {
+    pub(super) n: usize,
+    pub(super) rows: Rows<'a>,
+    pub(super) graph: &'a Connectivity,
+    pub(super) n_merges: usize,
+    /// `m1` of every node.
+    pub(super) size: Vec<f64>,
+    /// Union-find parents; a node is live (a current cluster) iff it is
+    /// its own root.
+    pub(super) root: Vec<I>,
+    /// The rows holding `m2` and `m2/m1` of each merged node (index
+    /// `node − n`).
+    pub(super) sum_row: Vec<I>,
+    pub(super) centroid_row: Vec<I>,
+    /// Candidates of every node, one sorted run per node; for merged nodes
+    /// the whole run is also the node's adjacency list.
+    pub(super) arena: Vec<Candidate<I>>,
+    /// Start of each merged node's run (index `node − n`).
+    pub(super) run_start: Vec<usize>,
+    /// Where each node's run stands, read together on every pop.
+    pub(super) runs: Vec<Run>,
+}
+
+/// A node's run of candidates in the arena.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Run {
+    /// The next candidate not known to be stale.
+    pub(super) cursor: usize,
+    /// The end of the run.
+    pub(super) end: usize,
+}
+
+impl<'a, I: NodeId> Merger<'a, I> {
+    pub(super) fn new(mut rows: Rows<'a>, graph: &'a Connectivity, n_merges: usize) -> Self {
+        let n = graph.n_nodes();
+        rows.reserve_for(n, n_merges);
+        let n_nodes = n + n_merges;
+        let mut size = vec![0.0; n_nodes];
+        size[..n].fill(1.0);
+        Merger {
+            n,
+            rows,
+            graph,
+            n_merges,
+            size,
+            root: (0..n_nodes).map(I::from_usize).collect(),
+            sum_row: Vec::with_capacity(n_merges),
+            centroid_row: Vec::with_capacity(n_merges),
+            arena: Vec::new(),
+            run_start: Vec::with_capacity(n_merges),
+            runs: vec![Run::default(); n_nodes],
+        }
+    }
+
+    /// `m2/m1` of a live node.
+    #[inline(always)]
+    pub(super) fn centroid(&self, node: usize) -> &[f64] {
+        if node < self.n {
+            self.rows.leaf(node)
+        } else {
+            self.rows.row(self.centroid_row[node - self.n].index())
+        }
+    }
+
+    /// `m2` of a live node.
+    #[inline(always)]
+    pub(super) fn sum(&self, node: usize) -> &[f64] {
+        if node < self.n {
+            self.rows.leaf(node)
+        } else {
+            self.rows.row(self.sum_row[node - self.n].index())
+        }
+    }
+
+    /// The leaves' candidates (their edges to lower-numbered neighbours),
+    /// computed in parallel and sorted per leaf; returns the initial queue.
+    pub(super) fn initial_candidates(&mut self) -> Vec<I::Entry> {
+        let (n, graph) = (self.n, self.graph);
+        let rows = &self.rows;
+        let mut offset = 0;
+        for leaf in 0..n {
+            let neighbours = graph.neighbors(leaf);
+            self.runs[leaf].cursor = offset;
+            offset += neighbours.partition_point(|&r| r < leaf);
+            self.runs[leaf].end = offset;
+        }
+        self.arena = vec![
+            Candidate {
+                key: 0,
+                node: I::from_usize(0)
+            };
+            offset
+        ];
+        // One task per block of leaves, each writing its own part of the arena.
+        let mut tasks = Vec::with_capacity(n.div_ceil(LEAF_BLOCK));
+        let mut rest = self.arena.as_mut_slice();
+        for first in (0..n).step_by(LEAF_BLOCK) {
+            let last = (first + LEAF_BLOCK).min(n);
+            let len = self.runs[last - 1].end - self.runs[first].cursor;
+            let (part, tail) = rest.split_at_mut(len);
+            rest = tail;
+            tasks.push((first..last, part));
+        }
+        tasks.into_par_iter().for_each(|(block, part)| {
+            let mut at = 0;
+            let mut costs = Vec::new();
+            for leaf in block {
+                let neighbours = graph.neighbors(leaf);
+                let lower = &neighbours[..neighbours.partition_point(|&r| r < leaf)];
+                costs.clear();
+                squared_distances(
+                    rows.leaf(leaf),
+                    lower.len(),
+                    |l| rows.leaf(lower[l]),
+                    &mut costs,
+                );
+                let run = &mut part[at..at + costs.len()];
+                for ((c, &s), &r) in run.iter_mut().zip(&costs).zip(neighbours) {
+                    // w = (1·1)/(1+1) for two leaves.
+                    *c = Candidate {
+                        key: cost_key(s * 0.5),
+                        node: I::from_usize(r),
+                    };
+                }
+                run.sort_unstable();
+                at += costs.len();
+            }
+        });
+        (0..n)
+            .filter(|&leaf| self.runs[leaf].cursor < self.runs[leaf].end)
+            .map(|leaf| {
+                let c = self.arena[self.runs[leaf].cursor];
+                I::entry(c.key, leaf, c.node)
+            })
+            .collect()
+    }
+
+    /// Makes the merges, in scikit-learn's order; returns `children` and
+    /// `distances`. Each merge is five steps: the best valid candidate, the
+    /// record of the merge, the new node's neighbours, its moments
+    /// ([`Merger::merge_moments`]) and its candidates.
+    pub(super) fn run(mut self, progress: Option<&MergeProgress>) -> (Vec<[usize; 2]>, Vec<f64>) {
+        let n = self.n;
+        let mut heap = MinQueue::from_vec(self.initial_candidates());
+        let mut children = Vec::with_capacity(self.n_merges);
+        let mut distances = Vec::with_capacity(self.n_merges);
+        let mut seen = vec![I::from_usize(0); n + self.n_merges];
+        let mut neighbours: Vec<I> = Vec::new();
+        let mut costs: Vec<f64> = Vec::new();
+
+        for k in n..n + self.n_merges {
+            if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
+                if !progress.set(k - n) {
+                    break;
+                }
+            }
+            let Some((key, i, j)) = self.best_candidate(&mut heap) else {
+                break; // no edge left: only for graphs that were not completed
+            };
+            let kk = I::from_usize(k);
+            self.root[i] = kk;
+            self.root[j] = kk;
+            children.push([j, i]);
+            distances.push((2.0 * cost_of(key)).sqrt());
+            // The sums about to be added: their loads start now and overlap
+            // with the search for the neighbours.
+            self.prefetch([i, j].iter().map(|&child| self.sum(child)));
+            self.neighbours_of(i, j, k, &mut seen, &mut neighbours);
+            // Start loading the neighbours' centroids so that their misses
+            // overlap with the merge of the moments instead of stalling the
+            // distances.
+            self.prefetch(neighbours.iter().map(|c| self.centroid(c.index())));
+            self.merge_moments(i, j, k);
+            self.add_candidates(k, &neighbours, &mut costs, &mut heap);
+        }
+        (children, distances)
+    }
+
+    /// The best valid candidate `(key, i, j)`, `i` being the node that owns
+    /// it: pops representatives of merged owners, advances those whose
+    /// candidate has gone stale. The winner is left at the top of the
+    /// queue, for [`Merger::add_candidates`] to replace. `None` when no
+    /// edge is left.
+    #[inline(always)]
+    fn best_candidate(&mut self, heap: &mut MinQueue<I::Entry>) -> Option<(u64, usize, usize)> {
+        loop {
+            let (key, owner, other) = I::unpack(heap.peek()?);
+            if self.root[owner].index() != owner {
+                heap.pop();
+                continue;
+            }
+            if self.root[other].index() == other {
+                return Some((key, owner, other));
+            }
+            let mut at = self.runs[owner].cursor + 1;
+            let end = self.runs[owner].end;
+            while at < end {
+                let node = self.arena[at].node.index();
+                if self.root[node].index() == node {
+                    break;
+                }
+                at += 1;
+            }
+            self.runs[owner].cursor = at;
+            if at < end {
+                let c = self.arena[at];
+                heap.replace_top(I::entry(c.key, owner, c.node));
+            } else {
+                heap.pop();
+            }
+        }
+    }
+
+    /// Touches one value per cache line of each row, so that their loads
+    /// are in flight together (independent loads) before the rows are used.
+    #[inline(always)]
+    fn prefetch<'r>(&self, rows: impl Iterator<Item = &'r [f64]>) {
+        let mut touched = 0u64;
+        for row in rows {
+            for v in row.iter().step_by(8) {
+                touched ^= v.to_bits();
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// The distinct current roots adjacent to `i` or `j` (the new node `k`
+    /// excluded), into `neighbours`; `seen[r] == k` marks those found.
+    #[inline(always)]
+    fn neighbours_of(
+        &mut self,
+        i: usize,
+        j: usize,
+        k: usize,
+        seen: &mut [I],
+        neighbours: &mut Vec<I>,
+    ) {
+        let n = self.n;
+        let kk = I::from_usize(k);
+        neighbours.clear();
+        seen[k] = kk;
+        for child in [i, j] {
+            if child < n {
+                for &e in self.graph.neighbors(child) {
+                    let r = find_root(&mut self.root, I::from_usize(e));
+                    if seen[r.index()] != kk {
+                        seen[r.index()] = kk;
+                        neighbours.push(r);
+                    }
+                }
+            } else {
+                for at in self.run_start[child - n]..self.runs[child].end {
+                    let r = find_root(&mut self.root, self.arena[at].node);
+                    if seen[r.index()] != kk {
+                        seen[r.index()] = kk;
+                        neighbours.push(r);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The new node's candidates, sorted, as its run of the arena; its best
+    /// one replaces the merged pair's entry at the top of the queue (one
+    /// sift instead of a pop and a push).
+    #[inline(always)]
+    fn add_candidates(
+        &mut self,
+        k: usize,
+        neighbours: &[I],
+        costs: &mut Vec<f64>,
+        heap: &mut MinQueue<I::Entry>,
+    ) {
+        let size_k = self.size[k];
+        costs.clear();
+        squared_distances(
+            self.centroid(k),
+            neighbours.len(),
+            |l| self.centroid(neighbours[l].index()),
+            costs,
+        );
+        self.reserve_arena(neighbours.len());
+        let start = self.arena.len();
+        for (&c, &s) in neighbours.iter().zip(costs.iter()) {
+            let size_c = self.size[c.index()];
+            let weight = (size_k * size_c) / (size_k + size_c);
+            self.arena.push(Candidate {
+                key: cost_key(s * weight),
+                node: c,
+            });
+        }
+        self.arena[start..].sort_unstable();
+        self.run_start.push(start);
+        self.runs[k].cursor = start;
+        self.runs[k].end = self.arena.len();
+        match self.arena.get(start) {
+            Some(c) => heap.replace_top(I::entry(c.key, k, c.node)),
+            None => heap.pop(),
+        }
+    }
+}

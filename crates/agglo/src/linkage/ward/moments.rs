@@ -1,0 +1,120 @@
+//! The merge of two nodes' moments (`m1`, `m2`, `m2/m1`) and the upkeep of
+//! the arena of candidates.
+
+use super::merger::Merger;
+use super::node_id::NodeId;
+
+impl<I: NodeId> Merger<'_, I> {
+    /// `m1`, `m2` and `m2/m1` of `k = i ∪ j`; `m2` is summed element by
+    /// element as NumPy's `m2[i] + m2[j]` (addition commutes exactly). `k`
+    /// takes over the rows of a merged child, or, when both are leaves, the
+    /// two leaf rows (owned points) or two free rows.
+    pub(super) fn merge_moments(&mut self, i: usize, j: usize, k: usize) {
+        let n = self.n;
+        let size_k = self.size[i] + self.size[j];
+        self.size[k] = size_k;
+        let rows = &mut self.rows;
+        let (sum, centroid) = match (i >= n, j >= n) {
+            (false, false) => {
+                if rows.points.is_none() {
+                    let (sum, other) = rows.row_pair(i, j);
+                    add_to(sum, other);
+                    (i, j)
+                } else {
+                    let (sum, centroid) = (rows.allocate(), rows.allocate());
+                    let points = rows.points.unwrap_or_default();
+                    let dim = rows.dim;
+                    let (pi, pj) = (
+                        &points[i * dim..(i + 1) * dim],
+                        &points[j * dim..(j + 1) * dim],
+                    );
+                    for ((s, &a), &b) in rows.row_mut(sum).iter_mut().zip(pi).zip(pj) {
+                        *s = a + b;
+                    }
+                    (sum, centroid)
+                }
+            }
+            _ => {
+                let (keep, other) = if i >= n { (i, j) } else { (j, i) };
+                let sum = self.sum_row[keep - n].index();
+                let centroid = self.centroid_row[keep - n].index();
+                if other >= n {
+                    let other_sum = self.sum_row[other - n].index();
+                    let (acc, add) = rows.row_pair(sum, other_sum);
+                    add_to(acc, add);
+                    if rows.points.is_some() {
+                        rows.free.push(other_sum);
+                        rows.free.push(self.centroid_row[other - n].index());
+                    }
+                } else if let Some(points) = rows.points {
+                    let dim = rows.dim;
+                    add_to(rows.row_mut(sum), &points[other * dim..(other + 1) * dim]);
+                } else {
+                    let (acc, add) = rows.row_pair(sum, other);
+                    add_to(acc, add);
+                }
+                (sum, centroid)
+            }
+        };
+        let (out, m2) = rows.row_pair(centroid, sum);
+        for (c, &m) in out.iter_mut().zip(m2) {
+            *c = m / size_k;
+        }
+        self.sum_row.push(I::from_usize(sum));
+        self.centroid_row.push(I::from_usize(centroid));
+    }
+
+    /// Makes room for `extra` candidates; when the arena is full and at
+    /// least half of it belongs to merged-away nodes, compacts it instead of
+    /// growing it.
+    pub(super) fn reserve_arena(&mut self, extra: usize) {
+        if self.arena.len() + extra <= self.arena.capacity() {
+            return;
+        }
+        let n = self.n;
+        let live_len = |m: &Self, node: usize| -> usize {
+            if m.root[node].index() != node {
+                0
+            } else if node < n {
+                m.runs[node].end - m.runs[node].cursor
+            } else {
+                m.runs[node].end - m.run_start[node - n]
+            }
+        };
+        let created = n + self.run_start.len();
+        let live: usize = (0..created).map(|node| live_len(self, node)).sum();
+        if 2 * (live + extra) > self.arena.len() {
+            self.arena.reserve(extra.max(self.arena.len() / 2));
+            return;
+        }
+        // Runs lie in the arena in node order, so shifting them left in
+        // that order never overwrites a run not yet moved.
+        let mut to = 0;
+        for node in 0..created {
+            let len = live_len(self, node);
+            let from = if node < n {
+                self.runs[node].cursor
+            } else {
+                self.run_start[node - n]
+            };
+            let consumed = self.runs[node].cursor - from;
+            self.arena.copy_within(from..from + len, to);
+            if node >= n {
+                self.run_start[node - n] = to;
+            }
+            self.runs[node].cursor = to + if len > 0 { consumed } else { 0 };
+            self.runs[node].end = to + len;
+            to += len;
+        }
+        self.arena.truncate(to);
+        debug_assert!(self.arena.len() + extra <= self.arena.capacity());
+    }
+}
+
+/// `acc += add`, element by element.
+#[inline(always)]
+fn add_to(acc: &mut [f64], add: &[f64]) {
+    for (a, &b) in acc.iter_mut().zip(add) {
+        *a += b;
+    }
+}

@@ -1,0 +1,130 @@
+//! Node ids as stored in the merge loop's large arrays, the candidates'
+//! cost keys, and the union-find over node ids.
+
+/// Node ids as stored in the large arrays: `u32` whenever the nodes fit,
+/// which halves the memory traffic of the merge loop.
+pub(super) trait NodeId: Copy + Ord + Send + Sync {
+    /// A queue entry `(Δ, owner, other)`, ordered as that tuple.
+    type Entry: Copy + Ord;
+    fn from_usize(i: usize) -> Self;
+    fn index(self) -> usize;
+    fn entry(key: u64, owner: usize, other: Self) -> Self::Entry;
+    fn unpack(entry: Self::Entry) -> (u64, usize, usize);
+}
+
+impl NodeId for u32 {
+    /// The three packed into one integer: one comparison per heap step.
+    type Entry = u128;
+    #[inline(always)]
+    fn from_usize(i: usize) -> Self {
+        debug_assert!(i <= u32::MAX as usize);
+        i as u32
+    }
+    #[inline(always)]
+    fn index(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn entry(key: u64, owner: usize, other: Self) -> u128 {
+        u128::from(key) << 64 | (owner as u128) << 32 | u128::from(other)
+    }
+    #[inline(always)]
+    fn unpack(entry: u128) -> (u64, usize, usize) {
+        (
+            (entry >> 64) as u64,
+            (entry >> 32) as u32 as usize,
+            entry as u32 as usize,
+        )
+    }
+}
+
+impl NodeId for usize {
+    type Entry = (u64, usize, usize);
+    #[inline(always)]
+    fn from_usize(i: usize) -> Self {
+        i
+    }
+    #[inline(always)]
+    fn index(self) -> usize {
+        self
+    }
+    #[inline(always)]
+    fn entry(key: u64, owner: usize, other: Self) -> Self::Entry {
+        (key, owner, other)
+    }
+    #[inline(always)]
+    fn unpack(entry: Self::Entry) -> (u64, usize, usize) {
+        entry
+    }
+}
+
+/// A cost as a `u64` that sorts like [`f64::total_cmp`] (costs are
+/// non-negative, but the mapping is total anyway).
+#[inline(always)]
+pub(super) fn cost_key(delta: f64) -> u64 {
+    let bits = delta.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// The inverse of [`cost_key`].
+#[inline(always)]
+pub(super) fn cost_of(key: u64) -> f64 {
+    if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
+
+/// A candidate merge of the owning node with `node`, at cost `key`; sorted
+/// by `(Δ, node)` as scikit-learn's heap sorts `(Δ, owner, node)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Candidate<I> {
+    pub(super) key: u64,
+    pub(super) node: I,
+}
+
+/// The current root of `node`, halving the path on the way.
+#[inline(always)]
+pub(super) fn find_root<I: NodeId>(root: &mut [I], mut node: I) -> I {
+    loop {
+        let parent = root[node.index()];
+        if parent == node {
+            return node;
+        }
+        let grand = root[parent.index()];
+        root[node.index()] = grand;
+        node = grand;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_keys_sort_like_total_cmp() {
+        let values = [
+            0.0,
+            -0.0,
+            1e-300,
+            5e-324,
+            1.0,
+            2.5,
+            f64::MAX,
+            f64::INFINITY,
+            -1.0,
+            f64::NEG_INFINITY,
+        ];
+        for &a in &values {
+            assert_eq!(cost_of(cost_key(a)).to_bits(), a.to_bits());
+            for &b in &values {
+                assert_eq!(cost_key(a).cmp(&cost_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+}

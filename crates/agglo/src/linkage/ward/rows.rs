@@ -1,0 +1,93 @@
+//! [`Rows`]: where the `d`-vectors of the Ward merge loop live.
+
+/// The `d`-vectors of the algorithm, one row each: the points (a leaf's
+/// sum `m2`, which is also its centroid), and the sum and centroid of every
+/// live merged node.
+pub(super) struct Rows<'a> {
+    pub(super) dim: usize,
+    /// The points when borrowed; `None` when `store` begins with them.
+    pub(super) points: Option<&'a [f64]>,
+    /// Rows of the merged nodes (after the points when those are owned).
+    pub(super) store: Vec<f64>,
+    /// Rows of `store` given back by merged-away nodes (borrowed points
+    /// only: owned points always leave a merge two leaf rows to use).
+    pub(super) free: Vec<usize>,
+}
+
+impl<'a> Rows<'a> {
+    pub(super) fn borrowed(points: &'a [f64], dim: usize) -> Self {
+        Rows {
+            dim,
+            points: Some(points),
+            store: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    pub(super) fn owned(points: Vec<f64>, dim: usize) -> Self {
+        Rows {
+            dim,
+            points: None,
+            store: points,
+            free: Vec::new(),
+        }
+    }
+
+    /// The point of `leaf`.
+    #[inline(always)]
+    pub(super) fn leaf(&self, leaf: usize) -> &[f64] {
+        let range = leaf * self.dim..(leaf + 1) * self.dim;
+        match self.points {
+            Some(points) => &points[range],
+            None => &self.store[range],
+        }
+    }
+
+    /// Row `r` of the store.
+    #[inline(always)]
+    pub(super) fn row(&self, r: usize) -> &[f64] {
+        &self.store[r * self.dim..(r + 1) * self.dim]
+    }
+
+    /// Row `r` of the store, writable.
+    #[inline(always)]
+    pub(super) fn row_mut(&mut self, r: usize) -> &mut [f64] {
+        &mut self.store[r * self.dim..(r + 1) * self.dim]
+    }
+
+    /// Rows `a` and `b` (distinct) of the store, the first writable.
+    #[inline(always)]
+    pub(super) fn row_pair(&mut self, a: usize, b: usize) -> (&mut [f64], &[f64]) {
+        let dim = self.dim;
+        if a < b {
+            let (low, high) = self.store.split_at_mut(b * dim);
+            (&mut low[a * dim..(a + 1) * dim], &high[..dim])
+        } else {
+            let (low, high) = self.store.split_at_mut(a * dim);
+            (&mut high[..dim], &low[b * dim..(b + 1) * dim])
+        }
+    }
+
+    /// Reserves the most rows borrowed points can need, two per live merged
+    /// node, of which there are at most `n/2` and at most `n_merges`, so
+    /// that the store is never copied as it grows. This is address space:
+    /// pages are only touched as rows are used. When the system refuses
+    /// it, the store grows as needed instead.
+    pub(super) fn reserve_for(&mut self, n: usize, n_merges: usize) {
+        if self.points.is_some() {
+            let rows = 2 * n_merges.min(n / 2);
+            let _ = self
+                .store
+                .try_reserve_exact(rows.saturating_mul(self.dim.max(1)));
+        }
+    }
+
+    /// A row for a new merged node (borrowed points only).
+    pub(super) fn allocate(&mut self) -> usize {
+        self.free.pop().unwrap_or_else(|| {
+            let r = self.store.len() / self.dim.max(1);
+            self.store.resize(self.store.len() + self.dim.max(1), 0.0);
+            r
+        })
+    }
+}
