@@ -127,17 +127,16 @@ pub struct FitArgs {
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     pub distance_threshold: Option<f64>,
     /// Linkage criterion.
-    #[arg(long, default_value = "ward", value_parser = ["ward", "complete", "average", "single"])]
+    #[arg(long, default_value = "ward", value_parser = names(agglo::Linkage::NAMES))]
     pub linkage: String,
     /// Distance between points.
-    #[arg(long, default_value = "euclidean",
-          value_parser = ["euclidean", "l2", "l1", "manhattan", "cityblock", "cosine", "precomputed"])]
+    #[arg(long, default_value = "euclidean", value_parser = names(agglo::Metric::NAMES))]
     pub metric: String,
     /// How the features of a cluster are pooled by transform.
-    #[arg(long, default_value = "mean", value_parser = ["mean", "median", "max"])]
+    #[arg(long, default_value = "mean", value_parser = names(agglo::Pooling::NAMES))]
     pub pooling: String,
     /// Whether to build the whole tree.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "true", "false"])]
+    #[arg(long, default_value = "auto", value_parser = names(agglo::ComputeFullTree::NAMES))]
     pub compute_full_tree: String,
     /// Also write the merge distances (distances.npy).
     #[arg(long)]
@@ -156,4 +155,10 @@ pub struct FitArgs {
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A parser accepting exactly the library's names (and listing them in
+/// `--help`).
+fn names(names: &'static [&'static str]) -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(names)
 }

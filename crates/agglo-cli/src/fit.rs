@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use agglo::{
-    grid_to_graph, kneighbors_graph, Agglomeration, AgglomerativeClustering, ComputeFullTree,
-    Connectivity, Element, FeatureAgglomeration, Linkage, Metric, Pooling,
+    grid_to_graph, kneighbors_graph, AggloError, Agglomeration, AgglomerativeClustering,
+    Connectivity, Element, FeatureAgglomeration, Params, Pooling,
 };
 use anyhow::Result;
 use ndarray::{Array1, Array2, ArrayD, IxDyn};
@@ -22,39 +22,36 @@ use crate::progress::Progress;
 use agglo_io::nifti_io::write_nifti_i32;
 use agglo_io::npy::NumericArray;
 
-/// The estimator settings, validated from the flags.
+/// The estimator settings, validated from the flags by the library's own
+/// checks (scikit-learn's rules and messages).
 struct Settings {
-    n_clusters: Option<usize>,
-    distance_threshold: Option<f64>,
-    linkage: Linkage,
-    metric: Metric,
+    /// Everything but the connectivity, which is built from the input.
+    params: Params,
     pooling: Pooling,
-    compute_full_tree: ComputeFullTree,
 }
 
 impl Settings {
     fn from_args(args: &FitArgs) -> Result<Self> {
-        match (args.n_clusters, args.distance_threshold) {
-            (Some(_), Some(_)) | (None, None) => {
-                return Err(bad_input(
-                    "give exactly one of --n-clusters and --distance-threshold",
-                ))
-            }
-            (Some(0), _) => return Err(bad_input("--n-clusters must be at least 1, got 0")),
-            (_, Some(t)) if !(t.is_finite() && t >= 0.0) => {
-                return Err(bad_input(format!(
-                    "--distance-threshold must be a finite number >= 0, got {t}"
-                )))
-            }
-            _ => {}
-        }
+        let mut params = Params::default();
+        params.n_clusters = args.n_clusters;
+        params.distance_threshold = args.distance_threshold;
+        params.linkage = args.linkage.parse()?;
+        params.metric = args.metric.parse()?;
+        params.compute_full_tree = args.compute_full_tree.parse()?;
+        params.compute_distances = args.compute_distances;
+        params.check().map_err(|e| {
+            let flags = match e {
+                AggloError::AmbiguousStop => "--n-clusters, --distance-threshold",
+                AggloError::ZeroClusters => "--n-clusters",
+                AggloError::InvalidThreshold(_) => "--distance-threshold",
+                AggloError::ThresholdNeedsFullTree => "--compute-full-tree",
+                _ => "--linkage, --metric",
+            };
+            anyhow::Error::new(e).context(flags)
+        })?;
         Ok(Settings {
-            n_clusters: args.n_clusters,
-            distance_threshold: args.distance_threshold,
-            linkage: args.linkage.parse()?,
-            metric: args.metric.parse()?,
+            params,
             pooling: args.pooling.parse()?,
-            compute_full_tree: args.compute_full_tree.parse()?,
         })
     }
 }
@@ -100,14 +97,20 @@ pub fn run(args: &FitArgs) -> Result<()> {
         (NumericArray::F32(_), _) => false,
     };
     check_memory(args, &settings, &plan, in_place)?;
-    progress.track_merges("fitting", expected_merges(args, &settings, &plan));
     // Handed to the estimator, not copied.
-    let graph = plan.connectivity.take();
+    let mut params = settings.params.clone();
+    params.connectivity = plan.connectivity.take();
+    let n_points = match args.axis {
+        Axis::Features => plan.dim.1,
+        Axis::Samples => plan.dim.0,
+    };
+    // More clusters than points: the fit itself says so.
+    progress.track_merges("fitting", params.n_merges(n_points).unwrap_or(0));
     let result = match x {
         NumericArray::F64(x) => fit_and_stage(
             args,
             &settings,
-            (into_2d(x), graph),
+            (into_2d(x), params),
             &plan,
             staging,
             svg_figure,
@@ -116,7 +119,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         NumericArray::F32(x) => fit_and_stage(
             args,
             &settings,
-            (into_2d(x), graph),
+            (into_2d(x), params),
             &plan,
             staging,
             svg_figure,
@@ -136,24 +139,6 @@ fn fitting(args: &FitArgs, err: agglo::AggloError) -> anyhow::Error {
     anyhow::Error::new(err).context(format!("fitting {}", args.input.display()))
 }
 
-/// The merges the fit will make, by scikit-learn's `compute_full_tree` rule.
-fn expected_merges(args: &FitArgs, settings: &Settings, plan: &Plan) -> usize {
-    let n = match args.axis {
-        Axis::Features => plan.dim.1,
-        Axis::Samples => plan.dim.0,
-    };
-    let full = match (settings.n_clusters, settings.compute_full_tree) {
-        _ if plan.connectivity.is_none() => true,
-        (None, _) | (_, ComputeFullTree::True) => true,
-        (Some(_), ComputeFullTree::False) => false,
-        (Some(k), ComputeFullTree::Auto) => (k as f64) < f64::max(100.0, 0.02 * n as f64),
-    };
-    match settings.n_clusters {
-        Some(k) if !full => n.saturating_sub(k),
-        _ => n.saturating_sub(1),
-    }
-}
-
 /// Refuses a fit whose estimated memory exceeds what is available.
 fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool) -> Result<()> {
     let (n_samples, n_features) = plan.dim;
@@ -167,10 +152,10 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool
     } else {
         agglo::memory::fit_memory_estimate
     };
-    let fit = estimate(n_points, dim, entries, settings.linkage);
+    let fit = estimate(n_points, dim, entries, settings.params.linkage);
     // transform's output, in f64 (an n_clusters above n_points is refused
     // by the fit itself); inverse_transform's is written as it is made
-    let k = settings.n_clusters.unwrap_or(n_points).min(n_points) as u64;
+    let k = settings.params.n_clusters.unwrap_or(n_points).min(n_points) as u64;
     let outputs = match args.axis {
         Axis::Features => (n_samples as u64).saturating_mul(k).saturating_mul(8),
         Axis::Samples => 0,
@@ -179,7 +164,7 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool
         fit.saturating_add(outputs),
         &format!(
             "{} linkage over {n_points} points of dimension {dim}{}",
-            settings.linkage,
+            settings.params.linkage,
             if entries.is_some() {
                 " with connectivity"
             } else {
@@ -331,32 +316,12 @@ fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray)> {
 fn fit_and_stage<A: Element + WritableElement>(
     args: &FitArgs,
     settings: &Settings,
-    (x, mut graph): (Array2<A>, Option<Connectivity>),
+    (x, params): (Array2<A>, Params),
     plan: &Plan,
     mut staging: Staging,
     svg_figure: Option<bool>,
     progress: &Progress,
 ) -> Result<String> {
-    macro_rules! configure {
-        ($est:expr) => {{
-            let mut est = $est
-                .linkage(settings.linkage)
-                .metric(settings.metric)
-                .compute_full_tree(settings.compute_full_tree)
-                .compute_distances(args.compute_distances)
-                .progress(progress.merges());
-            if let Some(k) = settings.n_clusters {
-                est = est.n_clusters(k);
-            }
-            if let Some(t) = settings.distance_threshold {
-                est = est.distance_threshold(t);
-            }
-            if let Some(c) = graph.take() {
-                est = est.connectivity(c);
-            }
-            est
-        }};
-    }
     if svg_figure.is_some() && args.axis == Axis::Samples {
         return Err(bad_input(
             "--figure draws the features of an image: use it with --axis features",
@@ -365,14 +330,15 @@ fn fit_and_stage<A: Element + WritableElement>(
     let (model, fitted) = match args.axis {
         Axis::Features => {
             // The fit uses the data up; the pooling reads it again.
-            let fitted = configure!(FeatureAgglomeration::new().pooling(settings.pooling))
-                .fit_owned(x)
+            let fitted = FeatureAgglomeration::from_params(params)
+                .pooling(settings.pooling)
+                .fit_owned_with(x, progress.merges())
                 .map_err(|e| fitting(args, e))?;
             (fitted.model().clone(), Some(fitted))
         }
         Axis::Samples => (
-            configure!(AgglomerativeClustering::new())
-                .fit_owned(x)
+            AgglomerativeClustering::from_params(params)
+                .fit_owned_with(x, progress.merges())
                 .map_err(|e| fitting(args, e))?,
             None,
         ),
@@ -446,7 +412,7 @@ fn fit_and_stage<A: Element + WritableElement>(
         "{}: {n_points} {what} → {} clusters ({} linkage, {} merges); wrote {written} to {}{}",
         args.input.display(),
         model.n_clusters(),
-        settings.linkage,
+        settings.params.linkage,
         model.children().len(),
         out.display(),
         args.figure
@@ -515,13 +481,13 @@ fn describe(
         estimator: estimator.into(),
         axis: axis.into(),
         params: model_file::Params {
-            n_clusters: settings.n_clusters,
-            distance_threshold: settings.distance_threshold,
-            linkage: settings.linkage.to_string(),
-            metric: settings.metric.to_string(),
+            n_clusters: settings.params.n_clusters,
+            distance_threshold: settings.params.distance_threshold,
+            linkage: settings.params.linkage.to_string(),
+            metric: settings.params.metric.to_string(),
             pooling: settings.pooling.to_string(),
-            compute_full_tree: settings.compute_full_tree.to_string(),
-            compute_distances: args.compute_distances,
+            compute_full_tree: settings.params.compute_full_tree.to_string(),
+            compute_distances: settings.params.compute_distances,
         },
         fitted: model_file::Fitted {
             n_clusters: model.n_clusters(),

@@ -85,8 +85,8 @@ impl Progress {
     }
 
     /// The merge count to hand to the estimator.
-    pub fn merges(&self) -> MergeProgress {
-        self.merges.clone()
+    pub fn merges(&self) -> &MergeProgress {
+        &self.merges
     }
 
     /// Shows a bar of the merges counted by [`Progress::merges`], out of

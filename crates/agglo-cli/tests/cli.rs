@@ -449,7 +449,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
         ),
         (
             vec!["fit", "digits.npy", "--grid", "8,8", "--out", "out"],
-            "exactly one of --n-clusters and --distance-threshold",
+            "--n-clusters, --distance-threshold: Exactly one of n_clusters and distance_threshold has to be set",
         ),
         (
             vec![
@@ -464,7 +464,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
                 "--out",
                 "out",
             ],
-            "exactly one",
+            "Exactly one of n_clusters and distance_threshold",
         ),
         (
             vec![
@@ -892,4 +892,51 @@ fn timings_name_each_stage() {
         assert!((0.0..60.0).contains(&seconds), "{line}");
     }
     assert!(stdout(&run).contains("64 features → 32 clusters"));
+}
+
+#[test]
+fn parameters_bound_to_fail_are_refused_before_the_input_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // The input does not even exist: the parameters are checked first, by
+    // the library's own rules, and every library name is accepted.
+    for (flags, needle) in [
+        (
+            &[
+                "--linkage",
+                "ward",
+                "--metric",
+                "cosine",
+                "--n-clusters",
+                "2",
+            ][..],
+            "--linkage, --metric: cosine was provided as metric; ward can only work with euclidean",
+        ),
+        (
+            &["--n-clusters", "0"][..],
+            "--n-clusters: n_clusters must be at least 1, got 0",
+        ),
+        (
+            &["--distance-threshold", "inf"][..],
+            "--distance-threshold: distance_threshold must be a finite number",
+        ),
+    ] {
+        let mut args = vec!["fit", "missing.npy", "--out", "out"];
+        args.extend_from_slice(flags);
+        refused(&agglo(dir.path(), &args), needle);
+    }
+    let run = agglo(
+        dir.path(),
+        &[
+            "fit",
+            "missing.npy",
+            "--n-clusters",
+            "2",
+            "--pooling",
+            "min",
+            "--out",
+            "out",
+        ],
+    );
+    refused(&run, "cannot read missing.npy");
+    assert!(!dir.path().join("out").exists());
 }

@@ -1,6 +1,8 @@
 //! Dtype dispatch: a NumPy matrix of any supported dtype, read in place.
 
-use agglo::{Agglomeration, AgglomerativeClustering, Element, FittedFeatureAgglomeration};
+use agglo::{
+    Agglomeration, AgglomerativeClustering, Element, FittedFeatureAgglomeration, MergeProgress,
+};
 use ndarray::{Array2, ArrayView2};
 use numpy::PyReadonlyArray2;
 use pyo3::exceptions::PyTypeError;
@@ -10,11 +12,13 @@ use pyo3::prelude::*;
 pub(crate) trait Matrix: Sync {
     /// The number of points: rows, or columns with `transpose`.
     fn n_points(&self, transpose: bool) -> usize;
-    /// Fits `estimator` on the rows (the columns with `transpose`).
+    /// Fits `estimator` on the rows (the columns with `transpose`),
+    /// counting merges into `progress`.
     fn fit(
         &self,
         estimator: &AgglomerativeClustering,
         transpose: bool,
+        progress: &MergeProgress,
     ) -> agglo::Result<Agglomeration>;
     /// Pools the rows onto the model's clusters.
     fn pool(&self, model: &FittedFeatureAgglomeration) -> agglo::Result<Array2<f64>>;
@@ -35,11 +39,12 @@ impl<A: Element> Matrix for View<'_, A> {
         &self,
         estimator: &AgglomerativeClustering,
         transpose: bool,
+        progress: &MergeProgress,
     ) -> agglo::Result<Agglomeration> {
         // The library reads float64 points in place when they are
         // contiguous: C order for samples, Fortran order for features.
         let points = if transpose { self.0.t() } else { self.0.view() };
-        estimator.fit(points)
+        estimator.fit_with(points, progress)
     }
 
     fn pool(&self, model: &FittedFeatureAgglomeration) -> agglo::Result<Array2<f64>> {

@@ -9,7 +9,7 @@
 mod arrays;
 mod interrupt;
 
-use agglo::{AggloError, ComputeFullTree, Connectivity, Linkage, Metric, Pooling};
+use agglo::{AggloError, Connectivity, Pooling};
 use ndarray::{Array2, ArrayView2};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyMemoryError, PyValueError};
@@ -73,33 +73,22 @@ fn fit<'py>(
         PyReadonlyArray1<'py, f64>,
     )>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let linkage: Linkage = linkage.parse().map_err(to_py_err)?;
-    let metric: Metric = metric.parse().map_err(to_py_err)?;
-    let full: ComputeFullTree = compute_full_tree.parse().map_err(to_py_err)?;
+    let mut params = agglo::Params::default();
+    params.n_clusters = n_clusters;
+    params.distance_threshold = distance_threshold;
+    params.linkage = linkage.parse().map_err(to_py_err)?;
+    params.metric = metric.parse().map_err(to_py_err)?;
+    params.compute_full_tree = compute_full_tree.parse().map_err(to_py_err)?;
+    params.compute_distances = compute_distances;
+    params.check().map_err(to_py_err)?;
     let progress = agglo::MergeProgress::new();
-    let mut estimator = agglo::AgglomerativeClustering::new()
-        .linkage(linkage)
-        .metric(metric)
-        .compute_full_tree(full)
-        .compute_distances(compute_distances)
-        .progress(progress.clone());
-    estimator = match (n_clusters, distance_threshold) {
-        (Some(k), None) => estimator.n_clusters(k),
-        (None, Some(t)) => estimator.distance_threshold(t),
-        _ => {
-            return Err(PyValueError::new_err(
-                "Exactly one of n_clusters and distance_threshold has to be set, \
-                 and the other needs to be None.",
-            ))
-        }
-    };
     let model = with_matrix(x, |m| {
         if let Some((indptr, indices, data)) = connectivity {
             let n_points = m.n_points(transpose);
-            let graph = connectivity_from_csr(n_points, &indptr, &indices, data)?;
-            estimator = estimator.connectivity(graph);
+            params.connectivity = Some(connectivity_from_csr(n_points, &indptr, &indices, data)?);
         }
-        run_interruptible(py, &progress, || m.fit(&estimator, transpose))
+        let estimator = agglo::AgglomerativeClustering::from_params(params);
+        run_interruptible(py, &progress, || m.fit(&estimator, transpose, &progress))
     })?
     .map_err(to_py_err)?;
 

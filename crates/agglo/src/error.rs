@@ -1,6 +1,6 @@
 //! The error type of the library.
 
-use crate::params::Metric;
+use crate::choices::Metric;
 
 /// Everything that can go wrong when building connectivity, fitting a model
 /// or applying a fitted model. Messages name the offending value.
@@ -163,7 +163,7 @@ pub enum AggloError {
     InvalidTree(String),
     /// Neither or both of `n_clusters` and `distance_threshold` were set.
     #[error("Exactly one of n_clusters and distance_threshold has to be set, and the other needs to be None.")]
-    StoppingRule,
+    AmbiguousStop,
     /// Saved labels that do not number clusters `0..k` without gaps.
     #[error("invalid labels: {0}")]
     InvalidLabels(String),

@@ -45,6 +45,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod choices;
 pub mod connectivity;
 mod cut;
 #[cfg(feature = "datasets")]
@@ -56,23 +57,22 @@ mod exact;
 mod layout;
 mod linkage;
 pub mod memory;
-mod params;
 mod pooling;
 mod progress;
 mod tree;
 mod warning;
 
+pub use choices::{ComputeFullTree, Linkage, Metric, Pooling};
 pub use connectivity::{grid_to_graph, Connectivity};
 pub use connectivity::{img_to_graph, kneighbors_graph, WeightedGraph};
 pub use element::Element;
 pub use error::{AggloError, Result};
 pub use estimator::{
     Agglomeration, AgglomerativeClustering, FeatureAgglomeration, FittedFeatureAgglomeration,
-    StoppingRule,
+    Params, StoppingRule,
 };
 pub use layout::column_major;
 pub use linkage::ward::ward_tree;
-pub use params::{ComputeFullTree, Linkage, Metric, Pooling};
 pub use progress::MergeProgress;
 pub use tree::Tree;
 pub use warning::FitWarning;

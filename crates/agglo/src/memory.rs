@@ -1,7 +1,7 @@
 //! What a fit will need in memory, so callers can refuse a problem that
 //! does not fit before they start it rather than be killed half-way.
 
-use crate::params::Linkage;
+use crate::choices::Linkage;
 
 /// An upper estimate of the bytes a fit allocates (beyond the input array
 /// itself), for `n_points` points of dimension `dim`.

@@ -9,8 +9,8 @@
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
+use crate::choices::Pooling;
 use crate::element::{Element, Precision};
-use crate::params::Pooling;
 
 /// Rows handed to one parallel task at a time: enough work to amortise the
 /// task (a row is `n_features` values) without starving the other threads.

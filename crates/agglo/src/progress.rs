@@ -27,8 +27,7 @@ pub(crate) const PROGRESS_STEP: usize = 1 << 12;
 /// let model = FeatureAgglomeration::new()
 ///     .n_clusters(4)
 ///     .connectivity(grid_to_graph(&[8, 8], None)?)
-///     .progress(progress.clone())
-///     .fit(x.view())?;
+///     .fit_with(x.view(), &progress)?;
 /// // A watcher thread would read `progress.merges()` meanwhile.
 /// assert_eq!(progress.merges(), 63);
 /// # Ok::<(), agglo::AggloError>(())
@@ -64,8 +63,7 @@ impl MergeProgress {
     /// let x = Array2::from_shape_fn((3, 64), |(i, j)| (i * 64 + j) as f64);
     /// let fit = FeatureAgglomeration::new()
     ///     .connectivity(grid_to_graph(&[8, 8], None)?)
-    ///     .progress(progress)
-    ///     .fit(x.view());
+    ///     .fit_with(x.view(), &progress);
     /// assert_eq!(fit.unwrap_err(), AggloError::Cancelled);
     /// # Ok::<(), AggloError>(())
     /// ```

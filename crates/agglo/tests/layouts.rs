@@ -53,6 +53,18 @@ fn every_layout_gives_the_same_model() {
         assert_eq!(owned, reference, "{linkage}: column-major, handed over");
         let owned_rows = estimator.fit_owned(x.clone()).unwrap();
         assert_eq!(owned_rows, reference, "{linkage}: row-major, handed over");
+        // Lent: column-major data is used up in place (Ward overwrites it),
+        // row-major data is copied and left as it was.
+        let mut lent = column_major(x.view());
+        let in_place = estimator.fit_in_place(lent.view_mut()).unwrap();
+        assert_eq!(in_place, reference, "{linkage}: column-major, lent");
+        if linkage == Linkage::Ward {
+            assert_ne!(lent, x, "Ward's working storage is the lent buffer");
+        }
+        let mut rows = x.clone();
+        let copied = estimator.fit_in_place(rows.view_mut()).unwrap();
+        assert_eq!(copied, reference, "{linkage}: row-major, lent");
+        assert_eq!(rows, x, "data in another layout is left as it was");
         let distances = |m: &agglo::FittedFeatureAgglomeration| {
             let d = m.model().distances().unwrap();
             d.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
@@ -118,6 +130,12 @@ fn samples_handed_over_give_the_same_model() {
             estimator.fit_owned(fortran).unwrap(),
             reference,
             "{linkage}: Fortran"
+        );
+        let mut lent = x.clone();
+        assert_eq!(
+            estimator.fit_in_place(lent.view_mut()).unwrap(),
+            reference,
+            "{linkage}: lent"
         );
         let single = x.mapv(|v| v as f32);
         assert_eq!(

@@ -6,11 +6,11 @@ use std::borrow::Cow;
 use ndarray::ArrayView2;
 
 use super::{connected_components, Connectivity};
+use crate::choices::Metric;
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
 use crate::exact::summation::normalize;
 use crate::exact::summation::{einsum_squared_norm, Real};
-use crate::params::Metric;
 
 /// A graph made connected, with what was done to it.
 #[derive(Debug, Clone)]

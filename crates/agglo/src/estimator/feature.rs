@@ -1,14 +1,17 @@
 //! Clustering the columns (features) of a data matrix, with pooling.
 
-use ndarray::{Array2, ArrayView2, CowArray};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::agglomerative::shared_builder;
-use super::{check_finite, owned_points, points_of, require, Agglomeration, Params, StoppingRule};
+use super::{check_finite, lent_points, owned_points, points_of, require, Agglomeration, Params};
+use crate::choices::{ComputeFullTree, Linkage, Metric, Pooling};
 use crate::connectivity::Connectivity;
 use crate::element::Element;
+use crate::element::Precision;
 use crate::error::{AggloError, Result};
-use crate::params::{ComputeFullTree, Linkage, Metric, Pooling};
+use crate::linkage::Points;
 use crate::pooling;
+use crate::progress::MergeProgress;
 
 /// Feature agglomeration, scikit-learn's `FeatureAgglomeration`: each
 /// column of `X` is a point (a vector over the samples); similar, connected
@@ -46,6 +49,15 @@ impl FeatureAgglomeration {
         Self::default()
     }
 
+    /// An estimator with these parameters (checked when it is fitted) and
+    /// mean pooling.
+    pub fn from_params(params: Params) -> Self {
+        Self {
+            params,
+            pooling: Pooling::default(),
+        }
+    }
+
     shared_builder!();
 
     /// How `transform` pools the features of a cluster (default mean).
@@ -67,15 +79,47 @@ impl FeatureAgglomeration {
     /// values, a connectivity graph of the wrong size, or more clusters
     /// than features.
     pub fn fit<A: Element>(&self, x: ArrayView2<'_, A>) -> Result<FittedFeatureAgglomeration> {
-        self.params.check()?;
-        require("number of samples", x.nrows(), 1)?;
-        require("number of features", x.ncols(), 2)?;
+        self.fit_view(x, None)
+    }
+
+    /// [`fit`](Self::fit), counting merges into `progress` as they are
+    /// made (for a display on another thread) and stopping with
+    /// [`AggloError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// use agglo::{grid_to_graph, FeatureAgglomeration, MergeProgress};
+    /// use ndarray::Array2;
+    ///
+    /// let progress = MergeProgress::new();
+    /// let x = Array2::from_shape_fn((3, 64), |(i, j)| ((i * 7 + j * 13) % 11) as f64);
+    /// let estimator = FeatureAgglomeration::new()
+    ///     .n_clusters(4)
+    ///     .connectivity(grid_to_graph(&[8, 8], None)?);
+    /// estimator.fit_with(x.view(), &progress)?;
+    /// assert_eq!(progress.merges(), 63); // a watcher thread reads it meanwhile
+    /// progress.cancel();
+    /// assert_eq!(estimator.fit_with(x.view(), &progress), Err(agglo::AggloError::Cancelled));
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and `Cancelled`.
+    pub fn fit_with<A: Element>(
+        &self,
+        x: ArrayView2<'_, A>,
+        progress: &MergeProgress,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.fit_view(x, Some(progress))
+    }
+
+    fn fit_view<A: Element>(
+        &self,
+        x: ArrayView2<'_, A>,
+        progress: Option<&MergeProgress>,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.check(x.dim())?;
         let points = points_of(x, true)?;
-        let model = self.params.fit_points(points, A::PRECISION)?;
-        Ok(FittedFeatureAgglomeration {
-            model,
-            pooling: self.pooling,
-        })
+        self.fitted(self.params.fit_points(points, A::PRECISION, progress)?)
     }
 
     /// [`fit`](Self::fit) on data handed over, for data too large to hold
@@ -100,19 +144,83 @@ impl FeatureAgglomeration {
     /// let borrowed = estimator.fit(x.view())?;
     /// let owned = estimator.fit_owned(column_major(x.view()))?;
     /// assert_eq!(owned, borrowed);
+    /// // Lent rather than handed over: the buffer is used up in place.
+    /// let mut scratch = column_major(x.view());
+    /// assert_eq!(estimator.fit_in_place(scratch.view_mut())?, borrowed);
     /// # Ok::<(), agglo::AggloError>(())
     /// ```
     ///
     /// # Errors
     /// As [`fit`](Self::fit).
     pub fn fit_owned<A: Element>(&self, x: Array2<A>) -> Result<FittedFeatureAgglomeration> {
+        self.fit_owned_with_progress(x, None)
+    }
+
+    /// [`fit_owned`](Self::fit_owned) with a progress count and cancel
+    /// flag, as [`fit_with`](Self::fit_with).
+    ///
+    /// # Errors
+    /// As [`fit_with`](Self::fit_with).
+    pub fn fit_owned_with<A: Element>(
+        &self,
+        x: Array2<A>,
+        progress: &MergeProgress,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.fit_owned_with_progress(x, Some(progress))
+    }
+
+    fn fit_owned_with_progress<A: Element>(
+        &self,
+        x: Array2<A>,
+        progress: Option<&MergeProgress>,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.check(x.dim())?;
+        let points = Points::Owned(owned_points(x, true)?);
+        self.fitted(self.params.fit_points(points, A::PRECISION, progress)?)
+    }
+
+    /// [`fit_owned`](Self::fit_owned) on data lent rather than handed
+    /// over, for a buffer the caller keeps: column-major data is used up
+    /// in place, its values overwritten by the fit; data in another layout
+    /// is copied and left as it was.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn fit_in_place(&self, x: ArrayViewMut2<'_, f64>) -> Result<FittedFeatureAgglomeration> {
+        self.fit_in_place_with_progress(x, None)
+    }
+
+    /// [`fit_in_place`](Self::fit_in_place) with a progress count and
+    /// cancel flag, as [`fit_with`](Self::fit_with).
+    ///
+    /// # Errors
+    /// As [`fit_with`](Self::fit_with).
+    pub fn fit_in_place_with(
+        &self,
+        x: ArrayViewMut2<'_, f64>,
+        progress: &MergeProgress,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.fit_in_place_with_progress(x, Some(progress))
+    }
+
+    fn fit_in_place_with_progress(
+        &self,
+        x: ArrayViewMut2<'_, f64>,
+        progress: Option<&MergeProgress>,
+    ) -> Result<FittedFeatureAgglomeration> {
+        self.check(x.dim())?;
+        let points = lent_points(x, true)?;
+        self.fitted(self.params.fit_points(points, Precision::F64, progress)?)
+    }
+
+    /// The checks before any data is read: parameters, then the shape.
+    fn check(&self, (n_samples, n_features): (usize, usize)) -> Result<()> {
         self.params.check()?;
-        require("number of samples", x.nrows(), 1)?;
-        require("number of features", x.ncols(), 2)?;
-        let points = owned_points(x, true)?;
-        let model = self
-            .params
-            .fit_points(CowArray::from(points), A::PRECISION)?;
+        require("number of samples", n_samples, 1)?;
+        require("number of features", n_features, 2)
+    }
+
+    fn fitted(&self, model: Agglomeration) -> Result<FittedFeatureAgglomeration> {
         Ok(FittedFeatureAgglomeration {
             model,
             pooling: self.pooling,
@@ -139,6 +247,11 @@ impl FittedFeatureAgglomeration {
         require("number of features", labels.len(), 2)?;
         let model = Agglomeration::from_labels(labels)?;
         Ok(Self { model, pooling })
+    }
+
+    /// The clustering of the features, moved out without a copy.
+    pub fn into_model(self) -> Agglomeration {
+        self.model
     }
 
     /// The clustering of the features: labels, tree, counts.

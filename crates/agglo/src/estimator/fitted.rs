@@ -47,6 +47,25 @@ impl Agglomeration {
         })
     }
 
+    /// The labels and the tree, moved out without a copy.
+    ///
+    /// ```
+    /// use agglo::{AgglomerativeClustering, Connectivity};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0], [1.0], [5.0]];
+    /// let model = AgglomerativeClustering::new()
+    ///     .connectivity(Connectivity::from_edges(3, &[(0, 1), (1, 2)])?)
+    ///     .fit(x.view())?;
+    /// let (labels, tree) = model.into_parts();
+    /// assert_eq!(labels, [0, 0, 1]);
+    /// assert_eq!(tree.children(), &[[0, 1], [2, 3]]);
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    pub fn into_parts(self) -> (Vec<usize>, Tree) {
+        (self.labels, self.tree)
+    }
+
     /// The cluster of each point (`labels_`).
     pub fn labels(&self) -> &[usize] {
         &self.labels

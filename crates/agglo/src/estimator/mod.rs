@@ -3,21 +3,20 @@
 mod agglomerative;
 mod feature;
 mod fitted;
+mod params;
 
 pub use agglomerative::AgglomerativeClustering;
 pub use feature::{FeatureAgglomeration, FittedFeatureAgglomeration};
 pub use fitted::Agglomeration;
+pub use params::Params;
 
-use ndarray::{Array2, ArrayView2, CowArray, Ix2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use crate::connectivity::{complete, Connectivity};
+use crate::choices::Metric;
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
-use crate::linkage;
-use crate::linkage::ward;
-use crate::params::{ComputeFullTree, Linkage, Metric};
+use crate::linkage::{build_tree, Points};
 use crate::progress::MergeProgress;
-use crate::warning::FitWarning;
 
 /// When to stop merging.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,65 +28,18 @@ pub enum StoppingRule {
     DistanceThreshold(f64),
 }
 
-/// The configuration shared by both estimators.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Params {
-    pub(crate) stop: StoppingRule,
-    pub(crate) linkage: Linkage,
-    pub(crate) metric: Metric,
-    pub(crate) connectivity: Option<Connectivity>,
-    pub(crate) compute_full_tree: ComputeFullTree,
-    pub(crate) compute_distances: bool,
-    pub(crate) progress: Option<MergeProgress>,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            stop: StoppingRule::NClusters(2),
-            linkage: Linkage::Ward,
-            metric: Metric::Euclidean,
-            connectivity: None,
-            compute_full_tree: ComputeFullTree::Auto,
-            compute_distances: false,
-            progress: None,
-        }
-    }
-}
-
 impl Params {
-    /// The checks scikit-learn makes on parameters alone.
-    fn check(&self) -> Result<()> {
-        match self.stop {
-            StoppingRule::NClusters(0) => return Err(AggloError::ZeroClusters),
-            StoppingRule::DistanceThreshold(t) if !(t.is_finite() && t >= 0.0) => {
-                return Err(AggloError::InvalidThreshold(t))
-            }
-            StoppingRule::DistanceThreshold(_)
-                if self.compute_full_tree == ComputeFullTree::False =>
-            {
-                return Err(AggloError::ThresholdNeedsFullTree)
-            }
-            _ => {}
-        }
-        if self.linkage == Linkage::Ward && !self.metric.is_euclidean() {
-            return Err(AggloError::WardMetric(self.metric));
-        }
-        Ok(())
-    }
-
     /// Fits the tree over the rows of `points` and cuts it.
-    fn fit_points(
+    pub(crate) fn fit_points(
         &self,
-        points: CowArray<'_, f64, Ix2>,
+        points: Points<'_>,
         precision: Precision,
+        progress: Option<&MergeProgress>,
     ) -> Result<Agglomeration> {
-        let n = points.nrows();
-        if self.metric == Metric::Precomputed && points.nrows() != points.ncols() {
-            return Err(AggloError::PrecomputedNotSquare {
-                rows: points.nrows(),
-                cols: points.ncols(),
-            });
+        let stop = self.stopping_rule()?;
+        let (n, d) = points.view().dim();
+        if self.metric == Metric::Precomputed && n != d {
+            return Err(AggloError::PrecomputedNotSquare { rows: n, cols: d });
         }
         if let Some(connectivity) = &self.connectivity {
             if connectivity.n_nodes() != n {
@@ -98,85 +50,21 @@ impl Params {
                 });
             }
         }
-        // scikit-learn's rule: always the full tree without connectivity.
-        let full_tree = match (self.compute_full_tree, self.stop) {
-            _ if self.connectivity.is_none() => true,
-            (ComputeFullTree::True, _) | (_, StoppingRule::DistanceThreshold(_)) => true,
-            (ComputeFullTree::False, _) => false,
-            (ComputeFullTree::Auto, StoppingRule::NClusters(k)) => {
-                (k as f64) < f64::max(100.0, 0.02 * n as f64)
-            }
-        };
-        let n_merges = match self.stop {
-            StoppingRule::NClusters(k) if k > n => {
-                return Err(AggloError::TooManyClusters {
-                    n_clusters: k,
-                    n_points: n,
-                })
-            }
-            StoppingRule::NClusters(k) if !full_tree => n - k,
-            _ => n - 1,
-        };
-
-        if self
-            .progress
-            .as_ref()
-            .is_some_and(MergeProgress::is_cancelled)
-        {
+        let full_tree = self.builds_full_tree(n);
+        let n_merges = self.n_merges(n)?;
+        if progress.is_some_and(MergeProgress::is_cancelled) {
             return Err(AggloError::Cancelled);
         }
-        let mut warnings = Vec::new();
-        let tree = match &self.connectivity {
-            None => {
-                linkage::unstructured::linkage(points.view(), self.linkage, self.metric, precision)?
-            }
-            Some(connectivity) => {
-                let completed = complete(
-                    points.view(),
-                    connectivity,
-                    self.completion_metric(),
-                    precision,
-                )?;
-                let n_components = completed.n_components;
-                if n_components > 1 {
-                    warnings.push(FitWarning::DisconnectedGraph { n_components });
-                }
-                let graph = completed.graph.as_ref();
-                match self.linkage {
-                    // A copy of the points is handed over: Ward keeps merged
-                    // clusters in the rows of the points they absorbed.
-                    Linkage::Ward if !points.is_view() => ward::build_owned(
-                        points.into_owned(),
-                        graph,
-                        n_merges,
-                        n_components,
-                        self.progress.as_ref(),
-                    ),
-                    // The caller's own points are only read.
-                    Linkage::Ward => ward::build(
-                        points.view(),
-                        graph,
-                        n_merges,
-                        n_components,
-                        self.progress.as_ref(),
-                    ),
-                    linkage => linkage::structured::linkage_tree(
-                        points.view(),
-                        graph,
-                        linkage,
-                        self.metric,
-                        precision,
-                        linkage::structured::Extent {
-                            n_merges,
-                            n_connected_components: n_components,
-                            progress: self.progress.as_ref(),
-                        },
-                    )?,
-                }
-            }
-        };
-
-        if let Some(progress) = &self.progress {
+        let (tree, warnings) = build_tree(
+            self.linkage,
+            points,
+            self.connectivity.as_ref(),
+            self.metric,
+            precision,
+            n_merges,
+            progress,
+        )?;
+        if let Some(progress) = progress {
             if !progress.set(tree.children().len()) {
                 return Err(AggloError::Cancelled);
             }
@@ -189,7 +77,7 @@ impl Params {
                 tree.distances()[k]
             )));
         }
-        let n_clusters = match self.stop {
+        let n_clusters = match stop {
             StoppingRule::NClusters(k) => k,
             StoppingRule::DistanceThreshold(t) => {
                 tree.distances().iter().filter(|&&d| d >= t).count() + 1
@@ -208,7 +96,7 @@ impl Params {
             tree.forest_labels()
         };
         let keep_distances =
-            self.compute_distances || matches!(self.stop, StoppingRule::DistanceThreshold(_));
+            self.compute_distances || matches!(stop, StoppingRule::DistanceThreshold(_));
         Ok(Agglomeration {
             labels,
             n_clusters,
@@ -216,15 +104,6 @@ impl Params {
             has_distances: keep_distances,
             warnings,
         })
-    }
-
-    /// The metric scikit-learn completes a disconnected graph with: always
-    /// euclidean for Ward, the linkage's own metric otherwise.
-    fn completion_metric(&self) -> Metric {
-        match self.linkage {
-            Linkage::Ward => Metric::Euclidean,
-            _ => self.metric,
-        }
     }
 }
 
@@ -238,10 +117,7 @@ impl Params {
 /// are transposed, reading `x` along its contiguous axis; values are only
 /// converted, never combined, so the result does not depend on the number
 /// of threads.
-fn points_of<'a, A: Element>(
-    x: ArrayView2<'a, A>,
-    transpose: bool,
-) -> Result<CowArray<'a, f64, Ix2>> {
+fn points_of<'a, A: Element>(x: ArrayView2<'a, A>, transpose: bool) -> Result<Points<'a>> {
     use rayon::prelude::*;
 
     let view = if transpose { x.reversed_axes() } else { x };
@@ -254,9 +130,9 @@ fn points_of<'a, A: Element>(
             check_finite(x)?;
         }
         let points = ArrayView2::from_shape(view.dim(), data).expect("the view's own shape");
-        return Ok(CowArray::from(points));
+        return Ok(Points::View(points));
     }
-    Ok(CowArray::from(copy_points(x, transpose)?))
+    Ok(Points::Owned(copy_points(x, transpose)?))
 }
 
 /// [`points_of`] for data handed over: `f64` data already laid out as the
@@ -272,9 +148,28 @@ fn owned_points<A: Element>(x: Array2<A>, transpose: bool) -> Result<Array2<f64>
             check_finite(x.view())?;
             Ok(x)
         }
-        Ok(x) => Ok(points_of(x.view(), transpose)?.into_owned()),
-        Err(x) => Ok(points_of(x.view(), transpose)?.into_owned()),
+        Ok(x) => copy_points(x.view(), transpose),
+        Err(x) => copy_points(x.view(), transpose),
     }
+}
+
+/// The points of `x` lent to be used up: `x` itself when laid out as the
+/// points (checked to be finite), otherwise a copy as by [`points_of`].
+fn lent_points(x: ArrayViewMut2<'_, f64>, transpose: bool) -> Result<Points<'_>> {
+    let laid_out = if transpose {
+        x.t().is_standard_layout()
+    } else {
+        x.is_standard_layout()
+    };
+    if !laid_out {
+        return Ok(Points::Owned(copy_points(x.view(), transpose)?));
+    }
+    check_finite(x.view())?;
+    Ok(Points::InPlace(if transpose {
+        x.reversed_axes()
+    } else {
+        x
+    }))
 }
 
 /// [`points_of`] when the points must be converted or gathered.

@@ -19,10 +19,11 @@ mod weighted_edge;
 
 use ndarray::ArrayView2;
 
+use super::Job;
+use crate::choices::{Linkage, Metric};
 use crate::connectivity::Connectivity;
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
-use crate::params::{Linkage, Metric};
 use crate::progress::MergeProgress;
 use crate::tree::Tree;
 use neighbor_map::MergeRule;
@@ -38,6 +39,37 @@ pub(crate) struct Extent<'p> {
     pub(crate) progress: Option<&'p MergeProgress>,
 }
 
+/// Complete linkage's builder of [`super::TREE_BUILDERS`].
+pub(crate) fn complete(job: Job<'_, '_>) -> Result<Tree> {
+    run(job, Linkage::Complete)
+}
+
+/// Average linkage's builder of [`super::TREE_BUILDERS`].
+pub(crate) fn average(job: Job<'_, '_>) -> Result<Tree> {
+    run(job, Linkage::Average)
+}
+
+/// Single linkage's builder of [`super::TREE_BUILDERS`].
+pub(crate) fn single(job: Job<'_, '_>) -> Result<Tree> {
+    run(job, Linkage::Single)
+}
+
+fn run(job: Job<'_, '_>, linkage: Linkage) -> Result<Tree> {
+    let graph = job.graph.expect("a builder with connectivity");
+    linkage_tree(
+        job.points.view(),
+        graph,
+        linkage,
+        job.metric,
+        job.precision,
+        Extent {
+            n_merges: job.n_merges,
+            n_connected_components: job.n_connected_components,
+            progress: job.progress,
+        },
+    )
+}
+
 /// The tree of `points` under the connected `graph`, stopping after
 /// `extent.n_merges` merges.
 ///
@@ -49,7 +81,7 @@ pub(crate) struct Extent<'p> {
 /// # Errors
 /// [`AggloError::CosineZeroVector`] for cosine distance with an all-zero
 /// point; [`AggloError::NotSupported`] for Ward, which has its own module.
-pub(crate) fn linkage_tree(
+fn linkage_tree(
     points: ArrayView2<'_, f64>,
     graph: &Connectivity,
     linkage: Linkage,

@@ -35,10 +35,49 @@ use ndarray::ArrayView2;
 use self::dendrogram::{dendrogram, Merge, PairOrder};
 use self::lance_williams::Method;
 use self::pdist::{Condensed, Rows};
+use super::Job;
+use crate::choices::{Linkage, Metric};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
-use crate::params::{Linkage, Metric};
 use crate::tree::Tree;
+
+/// Ward's builder of [`super::TREE_BUILDERS`] without connectivity.
+pub(crate) fn ward(job: Job<'_, '_>) -> Result<Tree> {
+    linkage(job.points.view(), Linkage::Ward, job.metric, job.precision)
+}
+
+/// Complete linkage's builder of [`super::TREE_BUILDERS`] without
+/// connectivity.
+pub(crate) fn complete(job: Job<'_, '_>) -> Result<Tree> {
+    linkage(
+        job.points.view(),
+        Linkage::Complete,
+        job.metric,
+        job.precision,
+    )
+}
+
+/// Average linkage's builder of [`super::TREE_BUILDERS`] without
+/// connectivity.
+pub(crate) fn average(job: Job<'_, '_>) -> Result<Tree> {
+    linkage(
+        job.points.view(),
+        Linkage::Average,
+        job.metric,
+        job.precision,
+    )
+}
+
+/// Single linkage's builder of [`super::TREE_BUILDERS`] without
+/// connectivity.
+pub(crate) fn single_job(job: Job<'_, '_>) -> Result<Tree> {
+    linkage(
+        job.points.view(),
+        Linkage::Single,
+        job.metric,
+        job.precision,
+    )
+}
 
 /// The full tree of `points` (or of the square distance matrix when
 /// `metric` is precomputed), bit for bit as scikit-learn 1.9.1 with scipy

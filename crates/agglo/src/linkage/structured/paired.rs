@@ -19,10 +19,10 @@
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
+use crate::choices::Metric;
 use crate::connectivity::Connectivity;
 use crate::element::Precision;
 use crate::exact::summation::{einsum_squared_norm, normalize, numpy_sum, Real};
-use crate::params::Metric;
 
 /// The graph without self-loops, each adjacency entry carrying its weight;
 /// rows hold their neighbours in ascending order, like the LIL matrix

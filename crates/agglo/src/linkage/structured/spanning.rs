@@ -134,9 +134,9 @@ impl UnionFind {
 mod tests {
     use super::super::paired::edge_weights;
     use super::*;
+    use crate::choices::Metric;
     use crate::connectivity::Connectivity;
     use crate::element::Precision;
-    use crate::params::Metric;
     use ndarray::array;
 
     #[test]

@@ -53,10 +53,11 @@ mod tests;
 
 use ndarray::{Array2, ArrayView2};
 
+use crate::choices::Metric;
 use crate::connectivity::{complete_components, Connectivity};
 use crate::element::Precision;
 use crate::error::{AggloError, Result};
-use crate::params::Metric;
+use crate::linkage::{Job, Points};
 use crate::progress::MergeProgress;
 use crate::tree::Tree;
 use merger::Merger;
@@ -174,6 +175,43 @@ pub(crate) fn build_owned(
         n_connected_components,
         progress,
     )
+}
+
+/// [`build`] on points lent to be used up (contiguous rows): as
+/// [`build_owned`], in the caller's memory.
+pub(crate) fn build_in_place(
+    points: &mut [f64],
+    dim: usize,
+    graph: &Connectivity,
+    n_merges: usize,
+    n_connected_components: usize,
+    progress: Option<&MergeProgress>,
+) -> Tree {
+    merge_all(
+        Rows::lent(points, dim),
+        graph,
+        n_merges,
+        n_connected_components,
+        progress,
+    )
+}
+
+/// The builder of [`crate::linkage::TREE_BUILDERS`]: the points are read
+/// in place, or used up when handed over or lent.
+pub(crate) fn build_job(job: Job<'_, '_>) -> Result<Tree> {
+    let graph = job.graph.expect("a builder with connectivity");
+    let (n_merges, components, progress) = (job.n_merges, job.n_connected_components, job.progress);
+    Ok(match job.points {
+        Points::View(points) => build(points, graph, n_merges, components, progress),
+        Points::Owned(points) => build_owned(points, graph, n_merges, components, progress),
+        Points::InPlace(mut points) => {
+            let dim = points.ncols();
+            match points.as_slice_mut() {
+                Some(data) => build_in_place(data, dim, graph, n_merges, components, progress),
+                None => build_owned(points.to_owned(), graph, n_merges, components, progress),
+            }
+        }
+    })
 }
 
 fn merge_all(

@@ -1,5 +1,35 @@
 //! [`Rows`]: where the `d`-vectors of the Ward merge loop live.
 
+use std::ops::{Deref, DerefMut};
+
+/// The memory of the rows: a vector of the loop's own, or the caller's
+/// points lent to be used up.
+pub(super) enum Store<'a> {
+    Own(Vec<f64>),
+    Lent(&'a mut [f64]),
+}
+
+impl Deref for Store<'_> {
+    type Target = [f64];
+    #[inline(always)]
+    fn deref(&self) -> &[f64] {
+        match self {
+            Store::Own(v) => v,
+            Store::Lent(s) => s,
+        }
+    }
+}
+
+impl DerefMut for Store<'_> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [f64] {
+        match self {
+            Store::Own(v) => v,
+            Store::Lent(s) => s,
+        }
+    }
+}
+
 /// The `d`-vectors of the algorithm, one row each: the points (a leaf's
 /// sum `m2`, which is also its centroid), and the sum and centroid of every
 /// live merged node.
@@ -7,8 +37,9 @@ pub(super) struct Rows<'a> {
     pub(super) dim: usize,
     /// The points when borrowed; `None` when `store` begins with them.
     pub(super) points: Option<&'a [f64]>,
-    /// Rows of the merged nodes (after the points when those are owned).
-    pub(super) store: Vec<f64>,
+    /// Rows of the merged nodes (after the points when those are owned
+    /// or lent). Only an [`Store::Own`] store without points grows.
+    pub(super) store: Store<'a>,
     /// Rows of `store` given back by merged-away nodes (borrowed points
     /// only: owned points always leave a merge two leaf rows to use).
     pub(super) free: Vec<usize>,
@@ -19,7 +50,7 @@ impl<'a> Rows<'a> {
         Rows {
             dim,
             points: Some(points),
-            store: Vec::new(),
+            store: Store::Own(Vec::new()),
             free: Vec::new(),
         }
     }
@@ -28,7 +59,18 @@ impl<'a> Rows<'a> {
         Rows {
             dim,
             points: None,
-            store: points,
+            store: Store::Own(points),
+            free: Vec::new(),
+        }
+    }
+
+    /// Points lent to be used up: like [`Rows::owned`], in the caller's
+    /// memory.
+    pub(super) fn lent(points: &'a mut [f64], dim: usize) -> Self {
+        Rows {
+            dim,
+            points: None,
+            store: Store::Lent(points),
             free: Vec::new(),
         }
     }
@@ -74,20 +116,23 @@ impl<'a> Rows<'a> {
     /// pages are only touched as rows are used. When the system refuses
     /// it, the store grows as needed instead.
     pub(super) fn reserve_for(&mut self, n: usize, n_merges: usize) {
-        if self.points.is_some() {
+        if let (Some(_), Store::Own(store)) = (self.points, &mut self.store) {
             let rows = 2 * n_merges.min(n / 2);
-            let _ = self
-                .store
-                .try_reserve_exact(rows.saturating_mul(self.dim.max(1)));
+            let _ = store.try_reserve_exact(rows.saturating_mul(self.dim.max(1)));
         }
     }
 
-    /// A row for a new merged node (borrowed points only).
+    /// A row for a new merged node (borrowed points only, whose store is
+    /// always the loop's own).
     pub(super) fn allocate(&mut self) -> usize {
-        self.free.pop().unwrap_or_else(|| {
-            let r = self.store.len() / self.dim.max(1);
-            self.store.resize(self.store.len() + self.dim.max(1), 0.0);
-            r
+        let dim = self.dim.max(1);
+        self.free.pop().unwrap_or_else(|| match &mut self.store {
+            Store::Own(store) => {
+                let r = store.len() / dim;
+                store.resize(store.len() + dim, 0.0);
+                r
+            }
+            Store::Lent(_) => unreachable!("rows are allocated for borrowed points only"),
         })
     }
 }

@@ -128,6 +128,10 @@ impl ComputeFullTree {
 
 macro_rules! names {
     ($ty:ident, $what:literal, $expected:literal, { $($name:literal => $value:expr),+ $(,)? }) => {
+        impl $ty {
+            /// Every name [`FromStr`] accepts, as scikit-learn spells them.
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+        }
         impl FromStr for $ty {
             type Err = AggloError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
