@@ -82,7 +82,7 @@ pub fn grid_2d(
     let mut figure = Figure::new(4.0, 3.5, dpi_for(shape.0.max(shape.1), cols))
         .grid(3, cols)
         .subplots_adjust(SubplotParams::FEATURE_AGGLOMERATION);
-    let title_col = if cols > 1 { 1 } else { 0 };
+    let title_col = usize::from(cols > 1);
     for i in 0..shown {
         let mut original = Panel::new(0, i, image(x.row(i)).view());
         let mut agglomerated = Panel::new(1, i, image(restored.row(i)).view());

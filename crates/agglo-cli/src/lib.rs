@@ -81,6 +81,9 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one parsed command.
+///
+/// # Errors
+/// What the command refuses or fails on, with its causes.
 pub fn run(args: cli::Cli) -> anyhow::Result<()> {
     match args.command {
         cli::Command::Digits(opts) => digits::run(&opts),

@@ -59,8 +59,7 @@ impl Staging {
         let base = nearest_existing_ancestor(target);
         let name = target
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         let staging = base.join(format!(".{name}.agglo-staging-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).ok();

@@ -142,7 +142,7 @@ impl Pooling<'_> {
         self.restored.write_rows(restored.view())?;
         if first < self.keep_first {
             let take = (self.keep_first - first).min(x.nrows());
-            let originals = x.slice(s![..take, ..]).mapv(|v| v.to_f64());
+            let originals = x.slice(s![..take, ..]).mapv(agglo::Element::to_f64);
             self.first.0.append(NdAxis(0), originals.view())?;
             self.first
                 .1

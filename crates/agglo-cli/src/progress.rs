@@ -10,7 +10,7 @@ use agglo::MergeProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run may take before the spinner appears.
-const DELAY: Duration = Duration::from_millis(1000);
+const DELAY: Duration = Duration::from_secs(1);
 
 /// The current stage of a run, shown once the run takes long enough.
 #[derive(Debug)]
@@ -68,7 +68,9 @@ impl Progress {
         let Some(timings) = &self.timings else {
             return;
         };
-        let mut stage = timings.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stage = timings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         if !stage.0.is_empty() {
             eprintln!("{:>8.3} s  {}", (now - stage.1).as_secs_f64(), stage.0);

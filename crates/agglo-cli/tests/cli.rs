@@ -107,7 +107,7 @@ fn case_args(case: &Value, case_dir: &Path, x: &Path, out: &Path) -> Vec<String>
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|v| v.to_string())
+                .map(std::string::ToString::to_string)
                 .collect();
             args.extend(["--grid".into(), shape.join(",")]);
             if let Some(mask) = conn["mask"].as_str() {
@@ -655,7 +655,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
         );
         let leftovers: Vec<_> = fs::read_dir(d)
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .filter(|e| e.file_name().to_string_lossy().contains("agglo-"))
             .collect();
         assert!(leftovers.is_empty(), "{args:?}: staging left behind");
@@ -797,7 +797,7 @@ fn masked_images_pooled_in_blocks_match_premasked_data() {
     let fortran = images.t().as_standard_layout().reversed_axes().to_owned();
     assert!(!fortran.is_standard_layout());
     let save = |name: &str, write: &dyn Fn(fs::File)| {
-        write(fs::File::create(dir.path().join(name)).unwrap())
+        write(fs::File::create(dir.path().join(name)).unwrap());
     };
     save("images.npy", &|f| images.write_npy(f).unwrap());
     save("premasked.npy", &|f| premasked.write_npy(f).unwrap());

@@ -157,7 +157,7 @@ impl Scene {
         );
         let leftovers: Vec<String> = fs::read_dir(self.path())
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| name.contains("agglo-") || name.ends_with(".tmp"))
             .collect();
@@ -783,14 +783,14 @@ fn saved_models_refuse_broken_folders_and_data() {
         edit(&dir);
     };
     broken("bad_json", &|dir| {
-        fs::write(dir.join("model.json"), b"{\"oops").unwrap()
+        fs::write(dir.join("model.json"), b"{\"oops").unwrap();
     });
     broken("bad_labels", &|dir| {
         let bytes = fs::read(dir.join("labels.npy")).unwrap();
         fs::write(dir.join("labels.npy"), &bytes[..50]).unwrap();
     });
     broken("no_labels", &|dir| {
-        fs::remove_file(dir.join("labels.npy")).unwrap()
+        fs::remove_file(dir.join("labels.npy")).unwrap();
     });
     broken("float_labels", &|dir| {
         let labels: Vec<u8> = (0..64)
@@ -922,7 +922,7 @@ fn unusual_valid_encodings_give_scikit_learns_labels() {
         .into_iter()
         .map(|r| {
             r.iter()
-                .map(|v| v.to_string())
+                .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(",")
                 + "\n"

@@ -73,11 +73,11 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
             .nth(index)
             .copied()
             .unwrap();
-        if m != 0.0 {
+        if m == 0.0 {
+            assert_eq!(value, 0.0);
+        } else {
             assert_eq!(value, (labels[inside] + 1) as f64);
             inside += 1;
-        } else {
-            assert_eq!(value, 0.0);
         }
     }
     assert_eq!(inside, labels.len());

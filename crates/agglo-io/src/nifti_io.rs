@@ -307,7 +307,7 @@ pub fn read_nifti_mask(path: &Path, limit: MemoryLimit) -> Result<(ArrayD<bool>,
         data = data.index_axis_move(last, 0);
     }
     let mut values: Vec<f64> = Vec::new();
-    for &v in data.iter() {
+    for &v in &data {
         if !values.contains(&v) {
             values.push(v);
             if values.len() > 2 {

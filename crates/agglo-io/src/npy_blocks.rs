@@ -29,6 +29,9 @@ const MIN_TRANSPOSE_ROWS: usize = 16;
 ///
 /// # Errors
 /// As [`read_numeric_file`].
+///
+/// # Panics
+/// Never: the array is allocated for the header's shape, checked first.
 pub fn read_columns(path: &Path, name: &str) -> Result<(NumericArray, NpyHeader)> {
     let OpenNpy {
         mut file,

@@ -111,6 +111,7 @@ const NIPY_SPECTRAL_BLUE: Segments = &[
 
 /// A matplotlib colormap supported by this crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Colormap {
     /// `plt.cm.gray`: black to white.
     Gray,

@@ -1,4 +1,4 @@
-//! Renders the figure of scikit-learn's ["Feature agglomeration"] example —
+//! Renders the figure of scikit-learn's [Feature agglomeration] example —
 //! original images, their agglomerated reconstructions, and the cluster
 //! label map — pixel-faithful to matplotlib 3.11's Agg output, as PNG bytes
 //! or an SVG string.
@@ -47,7 +47,7 @@
 //!
 //! For other layouts, build a [`Figure`] of [`Panel`]s directly.
 //!
-//! ["Feature agglomeration"]: https://scikit-learn.org/stable/auto_examples/cluster/plot_digits_agglomeration.html
+//! [Feature agglomeration]: https://scikit-learn.org/stable/auto_examples/cluster/plot_digits_agglomeration.html
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -15,7 +15,7 @@ use crate::text::{self, PathSegment};
 
 /// Formats a coordinate with at most 4 decimals and no trailing zeros.
 fn num(v: f64) -> String {
-    let s = format!("{:.4}", v);
+    let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
         "0".to_string()
@@ -64,11 +64,11 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(
         svg,
-        r##"<?xml version="1.0" encoding="utf-8" standalone="no"?>"##
+        r#"<?xml version="1.0" encoding="utf-8" standalone="no"?>"#
     );
     let _ = writeln!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{}pt" height="{}pt" viewBox="0 0 {} {}">"##,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{}pt" height="{}pt" viewBox="0 0 {} {}">"#,
         num(width_in * 72.0),
         num(height_in * 72.0),
         num(w),
@@ -86,15 +86,15 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         // Each cell covers the whole screen pixels that show it in the PNG.
         let col_spans = spans(map.x_start, &map.cols, cols);
         let row_spans = spans(map.y_start, &map.rows, rows);
-        let _ = writeln!(svg, r##" <g id="axes_{}">"##, i + 1);
-        let _ = writeln!(svg, r##"  <g shape-rendering="crispEdges">"##);
+        let _ = writeln!(svg, r#" <g id="axes_{}">"#, i + 1);
+        let _ = writeln!(svg, r#"  <g shape-rendering="crispEdges">"#);
         for ((r, c), color) in panel.colors.indexed_iter() {
             if let (Some(color), Some((y0, y1)), Some((x0, x1))) =
                 (color, row_spans[r], col_spans[c])
             {
                 let _ = writeln!(
                     svg,
-                    r##"   <rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"##,
+                    r#"   <rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
                     x0,
                     y0,
                     x1 - x0,
@@ -116,7 +116,7 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
                 num(x0)
             );
         }
-        let _ = writeln!(svg, r##"  <path d="{}" fill="#000000"/>"##, frame);
+        let _ = writeln!(svg, r##"  <path d="{frame}" fill="#000000"/>"##);
         if let Some(title) = &panel.title {
             let mut d = String::new();
             for glyph in &title.layout.glyphs {

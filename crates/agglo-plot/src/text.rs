@@ -34,14 +34,14 @@ fn font() -> &'static FontRef<'static> {
 
 /// FreeType's `FT_MulFix`: `a * b / 65536`, rounded half away from zero.
 fn mul_fix(a: i64, b: i64) -> i64 {
-    let sign = if (a < 0) != (b < 0) { -1 } else { 1 };
+    let sign = if (a < 0) == (b < 0) { 1 } else { -1 };
     let product = a.abs() * b.abs();
     sign * ((product + 0x8000) >> 16)
 }
 
 /// FreeType's `FT_DivFix`: `a * 65536 / b`, rounded.
 fn div_fix(a: i64, b: i64) -> i64 {
-    let sign = if (a < 0) != (b < 0) { -1 } else { 1 };
+    let sign = if (a < 0) == (b < 0) { 1 } else { -1 };
     let (a, b) = (a.abs(), b.abs());
     sign * (((a << 16) + (b >> 1)) / b)
 }

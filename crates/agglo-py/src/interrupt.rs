@@ -33,7 +33,10 @@ pub(crate) fn run_interruptible<T: Send>(
                 match finished.recv_timeout(SIGNAL_POLL) {
                     Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                        // A closure: `Python::check_signals` names one lifetime.
+                        #[allow(clippy::redundant_closure_for_method_calls)]
+                        let checked = Python::attach(|py| py.check_signals());
+                        if let Err(signal) = checked {
                             progress.cancel();
                             let _ = worker.join();
                             return Err(signal);

@@ -51,11 +51,11 @@ fn ward(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         // No merge: the graph check and the initial cost of every edge.
         group.bench_with_input(BenchmarkId::new("initial_costs", n), &n, |b, &n| {
-            b.iter(|| ward_tree(black_box(points.view()), &graph, Some(n)).unwrap())
+            b.iter(|| ward_tree(black_box(points.view()), &graph, Some(n)).unwrap());
         });
         // The merge loop down to n/16 clusters, as the 256×256 scenario.
         group.bench_with_input(BenchmarkId::new("merge_to_n_over_16", n), &n, |b, &n| {
-            b.iter(|| ward_tree(black_box(points.view()), &graph, Some(n / 16)).unwrap())
+            b.iter(|| ward_tree(black_box(points.view()), &graph, Some(n / 16)).unwrap());
         });
     }
     group.finish();
@@ -86,7 +86,7 @@ fn cut(c: &mut Criterion) {
             Some(4096),
         )
         .unwrap();
-        b.iter(|| black_box(&partial).forest_labels())
+        b.iter(|| black_box(&partial).forest_labels());
     });
     group.finish();
 }
@@ -107,17 +107,17 @@ fn pooling(c: &mut Criterion) {
     // Bytes of X read (transform) or written (inverse_transform).
     group.throughput(Throughput::Bytes((x.len() * 8) as u64));
     group.bench_function("transform_mean_100x65536", |b| {
-        b.iter(|| fitted.transform(black_box(x.view())).unwrap())
+        b.iter(|| fitted.transform(black_box(x.view())).unwrap());
     });
     let columns = agglo::column_major(x.view());
     group.bench_function("transform_mean_column_major_100x65536", |b| {
-        b.iter(|| fitted.transform(black_box(columns.view())).unwrap())
+        b.iter(|| fitted.transform(black_box(columns.view())).unwrap());
     });
     group.bench_function("inverse_transform_100x65536", |b| {
-        b.iter(|| fitted.inverse_transform(black_box(reduced.view())).unwrap())
+        b.iter(|| fitted.inverse_transform(black_box(reduced.view())).unwrap());
     });
     group.bench_function("column_major_copy_100x65536", |b| {
-        b.iter(|| agglo::column_major(black_box(x.view())))
+        b.iter(|| agglo::column_major(black_box(x.view())));
     });
     group.finish();
 }

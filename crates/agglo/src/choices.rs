@@ -8,6 +8,7 @@ use crate::error::AggloError;
 
 /// How the distance between two clusters is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Linkage {
     /// Minimises the increase of within-cluster variance:
     /// ```text
@@ -37,6 +38,7 @@ impl Linkage {
 
 /// The distance between two points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Metric {
     /// Euclidean distance (also spelt `l2`).
     #[default]
@@ -77,6 +79,7 @@ impl Metric {
 
 /// How `transform` summarises the features of one cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Pooling {
     /// The mean (scikit-learn's default `np.mean`).
     #[default]
@@ -103,6 +106,7 @@ impl Pooling {
 
 /// Whether to build the whole tree or stop early once `n_clusters` remain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ComputeFullTree {
     /// scikit-learn's rule: the full tree when a distance threshold is set or
     /// when `n_clusters < max(100, 0.02 · n_points)`; always without

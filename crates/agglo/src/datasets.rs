@@ -33,6 +33,10 @@ pub struct Digits {
 /// assert_eq!(digits.images[[0, 0, 2]], 5.0);
 /// assert_eq!(digits.target.as_slice().unwrap()[..4], [0, 1, 2, 3]);
 /// ```
+///
+/// # Panics
+/// Never: the embedded file is fixed at build time and checked by this
+/// module's tests.
 pub fn load_digits() -> Digits {
     // The embedded file is fixed at build time and checked by this module's
     // tests, so a failure here is a corrupted build, not a user error.

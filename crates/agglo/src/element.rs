@@ -6,6 +6,7 @@ use ndarray::{Array, Dimension};
 /// for a given input type: `float32` input gets distances rounded to `f32`,
 /// every other type is converted to `float64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Precision {
     /// 32-bit: the input was `f32`.
     F32,
@@ -16,7 +17,11 @@ pub enum Precision {
 /// A real number type accepted as input data: `f64`, `f32` and the integer
 /// types. Values are converted to `f64` exactly (integers beyond 2⁵³ are
 /// rounded, as NumPy rounds them).
-pub trait Element: Copy + Send + Sync + 'static {
+///
+/// The trait is sealed: the list of types is scikit-learn's, and the
+/// library relies on `f64` being the only type [`Element::as_f64_slice`]
+/// reads in place.
+pub trait Element: sealed::Sealed + Copy + Send + Sync + 'static {
     /// The precision scikit-learn works in for this type.
     const PRECISION: Precision;
     /// The value as `f64`.
@@ -30,6 +35,9 @@ pub trait Element: Copy + Send + Sync + 'static {
     }
 
     /// `x` itself when it already is `f64` (`Ok`), else `x` back (`Err`).
+    ///
+    /// # Errors
+    /// `x` itself, for every type but `f64`.
     fn into_f64_array<D: Dimension>(x: Array<Self, D>) -> Result<Array<f64, D>, Array<Self, D>> {
         Err(x)
     }
@@ -55,11 +63,21 @@ macro_rules! element {
         impl Element for $ty {
             const PRECISION: Precision = Precision::$precision;
             #[inline]
+            // One conversion for every type: exact for most, NumPy's
+            // rounding for 64-bit integers.
+            #[allow(clippy::cast_lossless)]
             fn to_f64(self) -> f64 {
                 self as f64
             }
         }
+        impl sealed::Sealed for $ty {}
     )+};
+}
+
+mod sealed {
+    /// Implemented by the [`Element`](super::Element) types only.
+    pub trait Sealed {}
+    impl Sealed for f64 {}
 }
 
 element!(

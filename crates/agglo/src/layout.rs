@@ -32,6 +32,9 @@ use crate::element::Element;
 /// assert_eq!(fitted.labels(), &[1, 1, 0, 0]);
 /// # Ok::<(), agglo::AggloError>(())
 /// ```
+///
+/// # Panics
+/// Never: the result is allocated for `x`'s own shape.
 pub fn column_major<A: Element>(x: ArrayView2<'_, A>) -> Array2<A> {
     let (n_rows, n_columns) = x.dim();
     let Some(&first) = x.iter().next() else {

@@ -48,7 +48,8 @@ pub(crate) fn pool<A: Element>(
         }
         Pooling::Mean => {
             // u32 labels halve the memory read per value when they fit.
-            let small: Option<Vec<u32>> = (n_clusters <= u32::MAX as usize)
+            let small: Option<Vec<u32>> = u32::try_from(n_clusters)
+                .is_ok()
                 .then(|| labels.iter().map(|&l| l as u32).collect());
             let mut size = vec![0usize; n_clusters];
             for &l in labels {
@@ -199,13 +200,12 @@ pub(crate) fn restore(reduced: ArrayView2<'_, f64>, labels: &[usize]) -> Array2<
                 let mut row_copy = Vec::new();
                 for (r, restored) in block.chunks_mut(n_features).enumerate() {
                     let row = reduced.row(task * chunk + r);
-                    let values: &[f64] = match row.as_slice() {
-                        Some(values) => values,
-                        None => {
-                            row_copy.clear();
-                            row_copy.extend(row.iter().copied());
-                            &row_copy
-                        }
+                    let values: &[f64] = if let Some(values) = row.as_slice() {
+                        values
+                    } else {
+                        row_copy.clear();
+                        row_copy.extend(row.iter().copied());
+                        &row_copy
                     };
                     for (v, &l) in restored.iter_mut().zip(labels) {
                         *v = values[l];
@@ -226,8 +226,8 @@ fn median(values: &mut [f64], precision: Precision) -> f64 {
     }
     let (a, b) = (values[n / 2 - 1], values[n / 2]);
     match precision {
-        Precision::F64 => (a + b) / 2.0,
-        Precision::F32 => f64::from((a as f32 + b as f32) / 2.0),
+        Precision::F64 => f64::midpoint(a, b),
+        Precision::F32 => f64::from(f32::midpoint(a as f32, b as f32)),
     }
 }
 
@@ -314,6 +314,6 @@ mod tests {
         let (a, b) = (16_777_216.0f32, 16_777_217.0f64 as f32 + 2.0);
         let x = array![[a, b]];
         let got = pool(x.view(), &[0, 0], 1, Pooling::Median);
-        assert_eq!(got[[0, 0]], f64::from((a + b) / 2.0));
+        assert_eq!(got[[0, 0]], f64::from(f32::midpoint(a, b)));
     }
 }

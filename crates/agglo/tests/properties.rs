@@ -213,7 +213,7 @@ fn naive_single(
         let (a, b) = (cluster[r], cluster[c]);
         children.push([a, b]);
         distances.push(w);
-        for id in cluster.iter_mut() {
+        for id in &mut cluster {
             if *id == a || *id == b {
                 *id = k;
             }
@@ -230,7 +230,7 @@ fn naive_labels(children: &[[usize; 2]], n: usize, n_clusters: usize, full: bool
     if !full {
         let mut root: Vec<usize> = (0..n).collect();
         for (k, &[a, b]) in children[..n_merges].iter().enumerate() {
-            for r in root.iter_mut() {
+            for r in &mut root {
                 if *r == a || *r == b {
                     *r = n + k;
                 }
@@ -368,6 +368,7 @@ fn check_greedy(
                     let (na, nb) = (members[p].len() as f64, members[q].len() as f64);
                     (2.0 * na * nb / (na + nb) * gap).sqrt()
                 }
+                (other, _) => unreachable!("no reference for {other}"),
             })
         };
     for (k, (&[a, b], &got)) in model.children().iter().zip(distances).enumerate() {

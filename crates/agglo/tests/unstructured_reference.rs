@@ -52,7 +52,8 @@ fn point_distance(metric: Metric, u: &[f64], v: &[f64]) -> f64 {
             let nv: f64 = v.iter().map(|a| a * a).sum::<f64>().sqrt();
             1.0 - dot / (nu * nv)
         }
-        _ => unreachable!("precomputed distances are given"),
+        Metric::Precomputed => unreachable!("precomputed distances are given"),
+        other => unreachable!("no reference for {other}"),
     }
 }
 
@@ -84,6 +85,7 @@ fn cluster_distance(
             let (na, nb) = (a.len() as f64, b.len() as f64);
             (2.0 * na * nb / (na + nb) * gap).sqrt()
         }
+        other => unreachable!("no reference for {other}"),
     }
 }
 

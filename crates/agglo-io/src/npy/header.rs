@@ -14,6 +14,7 @@ pub struct NpyHeader {
 
 /// The element types `agglo` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kind {
     /// `f8`
     F64,
@@ -28,7 +29,10 @@ pub enum Kind {
 }
 
 impl NpyHeader {
-    /// The element type, or an error naming an unsupported dtype.
+    /// The element type.
+    ///
+    /// # Errors
+    /// A message naming the dtype when it is not one agglo reads.
     pub fn kind(&self) -> Result<Kind, String> {
         let d = self.descr.as_str();
         let (order, code) = d.split_at(d.chars().next().map_or(0, char::len_utf8));
@@ -63,7 +67,7 @@ impl NpyHeader {
         match self.kind() {
             Ok(Kind::F64) => 8,
             Ok(Kind::F32) => 4,
-            Ok(Kind::Int(n)) | Ok(Kind::UInt(n)) => n,
+            Ok(Kind::Int(n) | Kind::UInt(n)) => n,
             Ok(Kind::Bool) => 1,
             Err(_) => 0,
         }
@@ -142,10 +146,8 @@ fn dict_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
         match c {
             '\'' => in_quote = !in_quote,
             '(' | '[' | '{' if !in_quote => depth += 1,
-            ')' | ']' if !in_quote => depth -= 1,
-            '}' if !in_quote && depth == 0 => return Some(rest[..i].trim()),
-            '}' if !in_quote => depth -= 1,
-            ',' if !in_quote && depth == 0 => return Some(rest[..i].trim()),
+            '}' | ',' if !in_quote && depth == 0 => return Some(rest[..i].trim()),
+            ')' | ']' | '}' if !in_quote => depth -= 1,
             _ => {}
         }
     }

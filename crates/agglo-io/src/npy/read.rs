@@ -1,5 +1,6 @@
 //! Reading whole `.npy` files, from memory or streamed from disk.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -41,7 +42,10 @@ pub fn read_numeric(bytes: &[u8], name: &str) -> Result<(NumericArray, NpyHeader
 /// An `.npy` (version 1.0) holding `data` under a header that states only
 /// what `header` says, as NumPy writes it.
 fn plain_npy(header: &NpyHeader, data: &[u8]) -> Vec<u8> {
-    let shape: String = header.shape.iter().map(|d| format!("{d}, ")).collect();
+    let shape = header.shape.iter().fold(String::new(), |mut s, d| {
+        let _ = write!(s, "{d}, ");
+        s
+    });
     let mut text = format!(
         "{{'descr': '{}', 'fortran_order': {}, 'shape': ({}), }}",
         header.descr,

@@ -119,7 +119,7 @@ impl FeatureAgglomeration {
     ) -> Result<FittedFeatureAgglomeration> {
         self.check(x.dim())?;
         let points = points_of(x, true)?;
-        self.fitted(self.params.fit_points(points, A::PRECISION, progress)?)
+        Ok(self.fitted(self.params.fit_points(points, A::PRECISION, progress)?))
     }
 
     /// [`fit`](Self::fit) on data handed over, for data too large to hold
@@ -176,7 +176,7 @@ impl FeatureAgglomeration {
     ) -> Result<FittedFeatureAgglomeration> {
         self.check(x.dim())?;
         let points = Points::Owned(owned_points(x, true)?);
-        self.fitted(self.params.fit_points(points, A::PRECISION, progress)?)
+        Ok(self.fitted(self.params.fit_points(points, A::PRECISION, progress)?))
     }
 
     /// [`fit_owned`](Self::fit_owned) on data lent rather than handed
@@ -210,7 +210,7 @@ impl FeatureAgglomeration {
     ) -> Result<FittedFeatureAgglomeration> {
         self.check(x.dim())?;
         let points = lent_points(x, true)?;
-        self.fitted(self.params.fit_points(points, Precision::F64, progress)?)
+        Ok(self.fitted(self.params.fit_points(points, Precision::F64, progress)?))
     }
 
     /// The checks before any data is read: parameters, then the shape.
@@ -220,11 +220,11 @@ impl FeatureAgglomeration {
         require("number of features", n_features, 2)
     }
 
-    fn fitted(&self, model: Agglomeration) -> Result<FittedFeatureAgglomeration> {
-        Ok(FittedFeatureAgglomeration {
+    fn fitted(&self, model: Agglomeration) -> FittedFeatureAgglomeration {
+        FittedFeatureAgglomeration {
             model,
             pooling: self.pooling,
-        })
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::progress::MergeProgress;
 
 /// When to stop merging.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum StoppingRule {
     /// Stop at this many clusters.
     NClusters(usize),
@@ -117,7 +118,7 @@ impl Params {
 /// are transposed, reading `x` along its contiguous axis; values are only
 /// converted, never combined, so the result does not depend on the number
 /// of threads.
-fn points_of<'a, A: Element>(x: ArrayView2<'a, A>, transpose: bool) -> Result<Points<'a>> {
+fn points_of<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Points<'_>> {
     use rayon::prelude::*;
 
     let view = if transpose { x.reversed_axes() } else { x };

@@ -71,9 +71,9 @@ mod tests {
 
     #[test]
     fn grouped_sums_keep_the_order() {
-        let a: Vec<f64> = (0..37).map(|t| (t as f64 * 0.37).sin() * 1e3).collect();
+        let a: Vec<f64> = (0..37).map(|t| (f64::from(t) * 0.37).sin() * 1e3).collect();
         let rows: Vec<Vec<f64>> = (0..7)
-            .map(|r| (0..37).map(|t| ((t * r) as f64 * 0.11).cos()).collect())
+            .map(|r| (0..37).map(|t| (f64::from(t * r) * 0.11).cos()).collect())
             .collect();
         let mut out = Vec::new();
         squared_distances(&a, rows.len(), |l| &rows[l], &mut out);

@@ -257,7 +257,7 @@ mod tests {
         let mut value = int.parse::<u64>().unwrap() as f64;
         let mut scale = 1.0 / 16.0;
         for c in frac.chars() {
-            value += c.to_digit(16).unwrap() as f64 * scale;
+            value += f64::from(c.to_digit(16).unwrap()) * scale;
             scale /= 16.0;
         }
         value * 2f64.powi(exponent.parse().unwrap())

@@ -82,7 +82,7 @@ impl Data {
     pub fn points(&self, features: bool) -> Array2<f64> {
         fn conv<A: Element>(x: &Array2<A>, t: bool) -> Array2<f64> {
             let v = if t { x.t() } else { x.view() };
-            v.mapv(|a| a.to_f64())
+            v.mapv(agglo::Element::to_f64)
         }
         match self {
             Data::F64(x) => conv(x, features),
@@ -274,7 +274,10 @@ pub fn check_case(dir: &Path, tolerance: Distances) {
         }
     }
     if let Some(warning) = expected.get("warning") {
-        let got = model.warnings().first().map(|w| w.to_string());
+        let got = model
+            .warnings()
+            .first()
+            .map(std::string::ToString::to_string);
         assert_eq!(got.as_deref(), warning.as_str(), "{name}: warning");
     }
     if expected["has_distances"].as_bool().unwrap() {
@@ -329,7 +332,10 @@ pub fn check_all(dir: &Path, names: &[String], tolerance: Distances) {
                 .map(|e| {
                     e.downcast_ref::<String>()
                         .cloned()
-                        .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .or_else(|| {
+                            e.downcast_ref::<&str>()
+                                .map(std::string::ToString::to_string)
+                        })
                         .unwrap_or_else(|| format!("{name}: failed"))
                 })
         })

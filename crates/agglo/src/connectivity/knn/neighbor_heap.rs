@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn sorts_long_runs() {
-        let mut values: Vec<f64> = (0..100).map(|i| ((i * 37) % 101) as f64).collect();
+        let mut values: Vec<f64> = (0..100).map(|i| f64::from((i * 37) % 101)).collect();
         let mut indices: Vec<usize> = (0..100).collect();
         simultaneous_sort(&mut values, &mut indices);
         assert!(values.windows(2).all(|w| w[0] <= w[1]));

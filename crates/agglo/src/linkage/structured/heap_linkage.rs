@@ -75,7 +75,7 @@ pub(crate) fn heap_linkage(
         let edge = loop {
             match heapq::pop(&mut heap) {
                 Some(e) if size[e.a as usize] != 0 && size[e.b as usize] != 0 => break Some(e),
-                Some(_) => continue,
+                Some(_) => {}
                 None => break None,
             }
         };

@@ -114,21 +114,20 @@ fn weights_in<T: Real>(
         .and_then(T::in_place)
         .filter(|_| metric != Metric::Cosine);
     let copy: Vec<T>;
-    let rows: &[T] = match in_place {
-        Some(rows) => rows,
-        None => {
-            let mut owned: Vec<T> = match contiguous {
-                Some(values) => values.par_iter().map(|&v| T::from_f64(v)).collect(),
-                None => points.iter().map(|&v| T::from_f64(v)).collect(),
-            };
-            if metric == Metric::Cosine {
-                for row in owned.chunks_exact_mut(dim.max(1)) {
-                    normalize(row);
-                }
+    let rows: &[T] = if let Some(rows) = in_place {
+        rows
+    } else {
+        let mut owned: Vec<T> = match contiguous {
+            Some(values) => values.par_iter().map(|&v| T::from_f64(v)).collect(),
+            None => points.iter().map(|&v| T::from_f64(v)).collect(),
+        };
+        if metric == Metric::Cosine {
+            for row in owned.chunks_exact_mut(dim.max(1)) {
+                normalize(row);
             }
-            copy = owned;
-            &copy
         }
+        copy = owned;
+        &copy
     };
     let row = |node: usize| &rows[node * dim..(node + 1) * dim];
     // Each undirected edge is computed once, from its lower end, in

@@ -226,14 +226,14 @@ pub(super) fn euclidean_rows(rows: &Rows<'_>) -> Result<Condensed> {
                 t * t
             },
             f64::sqrt,
-        )
+        );
     })
 }
 
 /// scipy's `pdist(X, 'cityblock')`.
 pub(super) fn cityblock_rows(rows: &Rows<'_>) -> Result<Condensed> {
     Condensed::from_rows(rows.len(), |i, out| {
-        rows_after(rows, i, out, |a, b| (a - b).abs(), |s| s)
+        rows_after(rows, i, out, |a, b| (a - b).abs(), |s| s);
     })
 }
 

@@ -180,12 +180,12 @@ impl<'a, I: NodeId> Merger<'a, I> {
             distances.push((2.0 * cost_of(key)).sqrt());
             // The sums about to be added: their loads start now and overlap
             // with the search for the neighbours.
-            self.prefetch([i, j].iter().map(|&child| self.sum(child)));
+            prefetch([i, j].iter().map(|&child| self.sum(child)));
             self.neighbours_of(i, j, k, &mut seen, &mut neighbours);
             // Start loading the neighbours' centroids so that their misses
             // overlap with the merge of the moments instead of stalling the
             // distances.
-            self.prefetch(neighbours.iter().map(|c| self.centroid(c.index())));
+            prefetch(neighbours.iter().map(|c| self.centroid(c.index())));
             self.merge_moments(i, j, k);
             self.add_candidates(k, &neighbours, &mut costs, &mut heap);
         }
@@ -225,19 +225,6 @@ impl<'a, I: NodeId> Merger<'a, I> {
                 heap.pop();
             }
         }
-    }
-
-    /// Touches one value per cache line of each row, so that their loads
-    /// are in flight together (independent loads) before the rows are used.
-    #[inline(always)]
-    fn prefetch<'r>(&self, rows: impl Iterator<Item = &'r [f64]>) {
-        let mut touched = 0u64;
-        for row in rows {
-            for v in row.iter().step_by(8) {
-                touched ^= v.to_bits();
-            }
-        }
-        std::hint::black_box(touched);
     }
 
     /// The distinct current roots adjacent to `i` or `j` (the new node `k`
@@ -314,4 +301,17 @@ impl<'a, I: NodeId> Merger<'a, I> {
             None => heap.pop(),
         }
     }
+}
+
+/// Touches one value per cache line of each row, so that their loads are
+/// in flight together (independent loads) before the rows are used.
+#[inline(always)]
+fn prefetch<'r>(rows: impl Iterator<Item = &'r [f64]>) {
+    let mut touched = 0u64;
+    for row in rows {
+        for v in row.iter().step_by(8) {
+            touched ^= v.to_bits();
+        }
+    }
+    std::hint::black_box(touched);
 }

@@ -198,6 +198,7 @@ pub(crate) fn build_in_place(
 
 /// The builder of [`crate::linkage::TREE_BUILDERS`]: the points are read
 /// in place, or used up when handed over or lent.
+#[allow(clippy::unnecessary_wraps)] // the table's signature
 pub(crate) fn build_job(job: Job<'_, '_>) -> Result<Tree> {
     let graph = job.graph.expect("a builder with connectivity");
     let (n_merges, components, progress) = (job.n_merges, job.n_connected_components, job.progress);
@@ -222,7 +223,7 @@ fn merge_all(
     progress: Option<&MergeProgress>,
 ) -> Tree {
     let n = graph.n_nodes();
-    let (children, distances) = if n + n_merges <= u32::MAX as usize {
+    let (children, distances) = if u32::try_from(n + n_merges).is_ok() {
         Merger::<u32>::new(rows, graph, n_merges).run(progress)
     } else {
         Merger::<usize>::new(rows, graph, n_merges).run(progress)

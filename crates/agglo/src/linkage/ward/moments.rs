@@ -14,47 +14,44 @@ impl<I: NodeId> Merger<'_, I> {
         let size_k = self.size[i] + self.size[j];
         self.size[k] = size_k;
         let rows = &mut self.rows;
-        let (sum, centroid) = match (i >= n, j >= n) {
-            (false, false) => {
-                if rows.points.is_none() {
-                    let (sum, other) = rows.row_pair(i, j);
-                    add_to(sum, other);
-                    (i, j)
-                } else {
-                    let (sum, centroid) = (rows.allocate(), rows.allocate());
-                    let points = rows.points.unwrap_or_default();
-                    let dim = rows.dim;
-                    let (pi, pj) = (
-                        &points[i * dim..(i + 1) * dim],
-                        &points[j * dim..(j + 1) * dim],
-                    );
-                    for ((s, &a), &b) in rows.row_mut(sum).iter_mut().zip(pi).zip(pj) {
-                        *s = a + b;
-                    }
-                    (sum, centroid)
-                }
-            }
-            _ => {
-                let (keep, other) = if i >= n { (i, j) } else { (j, i) };
-                let sum = self.sum_row[keep - n].index();
-                let centroid = self.centroid_row[keep - n].index();
-                if other >= n {
-                    let other_sum = self.sum_row[other - n].index();
-                    let (acc, add) = rows.row_pair(sum, other_sum);
-                    add_to(acc, add);
-                    if rows.points.is_some() {
-                        rows.free.push(other_sum);
-                        rows.free.push(self.centroid_row[other - n].index());
-                    }
-                } else if let Some(points) = rows.points {
-                    let dim = rows.dim;
-                    add_to(rows.row_mut(sum), &points[other * dim..(other + 1) * dim]);
-                } else {
-                    let (acc, add) = rows.row_pair(sum, other);
-                    add_to(acc, add);
+        let (sum, centroid) = if let (false, false) = (i >= n, j >= n) {
+            if rows.points.is_none() {
+                let (sum, other) = rows.row_pair(i, j);
+                add_to(sum, other);
+                (i, j)
+            } else {
+                let (sum, centroid) = (rows.allocate(), rows.allocate());
+                let points = rows.points.unwrap_or_default();
+                let dim = rows.dim;
+                let (pi, pj) = (
+                    &points[i * dim..(i + 1) * dim],
+                    &points[j * dim..(j + 1) * dim],
+                );
+                for ((s, &a), &b) in rows.row_mut(sum).iter_mut().zip(pi).zip(pj) {
+                    *s = a + b;
                 }
                 (sum, centroid)
             }
+        } else {
+            let (keep, other) = if i >= n { (i, j) } else { (j, i) };
+            let sum = self.sum_row[keep - n].index();
+            let centroid = self.centroid_row[keep - n].index();
+            if other >= n {
+                let other_sum = self.sum_row[other - n].index();
+                let (acc, add) = rows.row_pair(sum, other_sum);
+                add_to(acc, add);
+                if rows.points.is_some() {
+                    rows.free.push(other_sum);
+                    rows.free.push(self.centroid_row[other - n].index());
+                }
+            } else if let Some(points) = rows.points {
+                let dim = rows.dim;
+                add_to(rows.row_mut(sum), &points[other * dim..(other + 1) * dim]);
+            } else {
+                let (acc, add) = rows.row_pair(sum, other);
+                add_to(acc, add);
+            }
+            (sum, centroid)
         };
         let (out, m2) = rows.row_pair(centroid, sum);
         for (c, &m) in out.iter_mut().zip(m2) {

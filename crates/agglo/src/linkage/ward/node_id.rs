@@ -17,7 +17,7 @@ impl NodeId for u32 {
     type Entry = u128;
     #[inline(always)]
     fn from_usize(i: usize) -> Self {
-        debug_assert!(i <= u32::MAX as usize);
+        debug_assert!(u32::try_from(i).is_ok());
         i as u32
     }
     #[inline(always)]
