@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use agglo::{
-    grid_to_graph, kneighbors_graph, AggloError, Agglomeration, AgglomerativeClustering,
-    Connectivity, Element, FeatureAgglomeration, Params, Pooling,
+    AggloError, Agglomeration, AgglomerativeClustering, Connectivity, Element,
+    FeatureAgglomeration, Params, Pooling,
 };
 use anyhow::Result;
 use ndarray::{Array1, Array2, ArrayD, IxDyn};
@@ -13,10 +13,10 @@ use ndarray_npy::WritableElement;
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
 use crate::figure;
-use crate::input::{read_connectivity, read_data, read_data_columns, read_mask, Loaded, Mask};
-use crate::layout::Layout;
-use crate::model_file::{self, ConnectivityInfo, MaskInfo, ModelFile};
+use crate::input::{read_data, read_data_columns};
+use crate::model_file::{self, ModelFile};
 use crate::output::{write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS};
+use crate::plan::{into_2d, plan, Plan};
 use crate::pooled::pool_input;
 use crate::progress::Progress;
 use agglo_io::nifti_io::write_nifti_i32;
@@ -56,21 +56,6 @@ impl Settings {
     }
 }
 
-/// Everything decided before fitting.
-struct Plan {
-    loaded_shape: Vec<usize>,
-    dtype: String,
-    nifti: Option<agglo_io::nifti_io::NiftiHeader>,
-    /// The data's shape as read, samples first.
-    shape: Vec<usize>,
-    layout: Layout,
-    mask: Option<Mask>,
-    /// `(n_samples, n_features)` of the matrix fitted.
-    dim: (usize, usize),
-    connectivity: Option<Connectivity>,
-    info: ConnectivityInfo,
-}
-
 /// Runs `agglo fit`.
 ///
 /// # Errors
@@ -106,25 +91,16 @@ pub fn run(args: &FitArgs) -> Result<()> {
     };
     // More clusters than points: the fit itself says so.
     progress.track_merges("fitting", params.n_merges(n_points).unwrap_or(0));
+    let run = Run {
+        args,
+        settings: &settings,
+        plan: &plan,
+        svg_figure,
+        progress: &progress,
+    };
     let result = match x {
-        NumericArray::F64(x) => fit_and_stage(
-            args,
-            &settings,
-            (into_2d(x), params),
-            &plan,
-            staging,
-            svg_figure,
-            &progress,
-        ),
-        NumericArray::F32(x) => fit_and_stage(
-            args,
-            &settings,
-            (into_2d(x), params),
-            &plan,
-            staging,
-            svg_figure,
-            &progress,
-        ),
+        NumericArray::F64(x) => run.fit_and_stage(into_2d(x), params, staging),
+        NumericArray::F32(x) => run.fit_and_stage(into_2d(x), params, staging),
     };
     progress.finish();
     let summary = result?;
@@ -174,154 +150,40 @@ fn check_memory(args: &FitArgs, settings: &Settings, plan: &Plan, in_place: bool
     )?)
 }
 
-fn into_2d<A>(x: ArrayD<A>) -> Array2<A> {
-    x.into_dimensionality().expect("laid out as 2-D")
+/// What a fit needs besides its data.
+struct Run<'a> {
+    args: &'a FitArgs,
+    settings: &'a Settings,
+    plan: &'a Plan,
+    svg_figure: Option<bool>,
+    progress: &'a Progress,
 }
 
-/// Decides the grid, mask and connectivity, and lays the data out as the
-/// matrix to fit.
-fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray)> {
-    let name = args.input.display().to_string();
-    let shape = loaded.shape.clone();
-    if shape.len() < 2 {
-        return Err(bad_input(format!(
-            "{name}: expected an array of shape (n_samples, n_features) or (n_samples, *grid), got shape {shape:?}"
-        )));
+impl Run<'_> {
+    /// Fits `x`, then writes every output into `staging` and commits it.
+    fn fit_and_stage<A: Element + WritableElement>(
+        &self,
+        x: Array2<A>,
+        params: Params,
+        staging: Staging,
+    ) -> Result<String> {
+        fit_and_stage(self, x, params, staging)
     }
-    let trailing = shape[1..].to_vec();
-    let mask = args.mask.as_deref().map(read_mask).transpose()?;
-    if mask.is_some() && args.connectivity.is_some() {
-        return Err(bad_input(
-            "--mask goes with a grid, not with --connectivity",
-        ));
-    }
-    if loaded.nifti.is_some() && args.axis == Axis::Samples {
-        return Err(bad_input(format!(
-            "{name}: a NIfTI image is clustered along its voxels (--axis features)"
-        )));
-    }
-    let grid = match (&args.grid, args.axis) {
-        (Some(g), _) => {
-            if g.is_empty() || g.contains(&0) {
-                return Err(bad_input(format!(
-                    "--grid {g:?}: every dimension must be at least 1"
-                )));
-            }
-            if trailing.len() >= 2 && args.axis == Axis::Features && &trailing != g {
-                return Err(bad_input(format!(
-                    "--grid {g:?} does not match the input's image shape {trailing:?}"
-                )));
-            }
-            Some(g.clone())
-        }
-        (None, Axis::Features)
-            if trailing.len() >= 2 && args.connectivity.is_none() && args.knn.is_none() =>
-        {
-            if loaded.nifti.is_none() && !args.quiet {
-                eprintln!("note: using the grid {trailing:?} of the input's shape as connectivity");
-            }
-            Some(trailing.clone())
-        }
-        (None, _) => mask.as_ref().map(|m| m.inside.shape().to_vec()),
-    };
-    if let (Some(m), Some(g)) = (&mask, &grid) {
-        if m.inside.shape() != g.as_slice() {
-            return Err(bad_input(format!(
-                "{}: mask shape {:?} does not match the grid {g:?}",
-                args.mask
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                m.inside.shape()
-            )));
-        }
-    }
-    let layout = Layout {
-        grid: grid.clone(),
-        mask: mask.as_ref().map(|m| m.inside.clone()),
-    };
-    let x = layout.to_matrix(loaded.array, args.axis)?;
-    let dim = (x.shape()[0], x.shape()[1]);
-    let n_points = match args.axis {
-        Axis::Features => x.shape()[1],
-        Axis::Samples => x.shape()[0],
-    };
-    let (connectivity, info) = if let Some(g) = &grid {
-        let graph = grid_to_graph(g, layout.mask.as_ref().map(|m| m.view()))?;
-        let info = ConnectivityInfo {
-            kind: "grid".into(),
-            grid: Some(g.clone()),
-            mask: mask.as_ref().map(|m| MaskInfo {
-                file: args
-                    .mask
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                shape: m.inside.shape().to_vec(),
-                n_inside: m.inside.iter().filter(|&&b| b).count(),
-            }),
-            file: None,
-        };
-        (Some(graph), info)
-    } else if let Some(k) = args.knn {
-        let points = x.to_f64();
-        let points = points
-            .view()
-            .into_dimensionality::<ndarray::Ix2>()
-            .expect("laid out as 2-D");
-        let points = match args.axis {
-            Axis::Features => points.t(),
-            Axis::Samples => points,
-        };
-        let graph =
-            kneighbors_graph(points, k).map_err(|e| bad_input(format!("--knn {k}: {e}")))?;
-        let info = ConnectivityInfo {
-            kind: format!("knn:{k}"),
-            grid: None,
-            mask: None,
-            file: None,
-        };
-        (Some(graph), info)
-    } else if let Some(path) = &args.connectivity {
-        let info = ConnectivityInfo {
-            kind: "file".into(),
-            grid: None,
-            mask: None,
-            file: Some(path.display().to_string()),
-        };
-        (Some(read_connectivity(path, n_points)?), info)
-    } else {
-        let info = ConnectivityInfo {
-            kind: "none".into(),
-            grid: None,
-            mask: None,
-            file: None,
-        };
-        (None, info)
-    };
-    let plan = Plan {
-        loaded_shape: loaded.stored_shape,
-        dtype: loaded.dtype,
-        nifti: loaded.nifti,
-        shape,
-        layout,
-        mask,
-        dim,
-        connectivity,
-        info,
-    };
-    Ok((plan, x))
 }
 
 fn fit_and_stage<A: Element + WritableElement>(
-    args: &FitArgs,
-    settings: &Settings,
-    (x, params): (Array2<A>, Params),
-    plan: &Plan,
+    run: &Run<'_>,
+    x: Array2<A>,
+    params: Params,
     mut staging: Staging,
-    svg_figure: Option<bool>,
-    progress: &Progress,
 ) -> Result<String> {
+    let Run {
+        args,
+        settings,
+        plan,
+        svg_figure,
+        progress,
+    } = *run;
     if svg_figure.is_some() && args.axis == Axis::Samples {
         return Err(bad_input(
             "--figure draws the features of an image: use it with --axis features",

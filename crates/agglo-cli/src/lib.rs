@@ -17,6 +17,7 @@ mod input;
 mod layout;
 mod model_file;
 mod output;
+mod plan;
 mod pooled;
 mod progress;
 

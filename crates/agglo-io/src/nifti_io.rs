@@ -331,13 +331,8 @@ pub fn read_nifti_mask(path: &Path, limit: MemoryLimit) -> Result<(ArrayD<bool>,
 /// # Errors
 /// The file cannot be written.
 pub fn write_nifti_i32(path: &Path, volume: &ArrayD<i32>, reference: &NiftiHeader) -> Result<()> {
-    nifti::writer::WriterOptions::new(path)
-        .reference_header(reference)
-        .write_nifti(volume)
-        .map_err(|e| Error::Write {
-            path: path.to_path_buf(),
-            source: Box::new(e),
-        })
+    let options = nifti::writer::WriterOptions::new(path).reference_header(reference);
+    written(path, options.write_nifti(volume))
 }
 
 /// Writes a float64 volume or series, like [`write_nifti_i32`].
@@ -345,11 +340,14 @@ pub fn write_nifti_i32(path: &Path, volume: &ArrayD<i32>, reference: &NiftiHeade
 /// # Errors
 /// The file cannot be written.
 pub fn write_nifti_f64(path: &Path, volume: &ArrayD<f64>, reference: &NiftiHeader) -> Result<()> {
-    nifti::writer::WriterOptions::new(path)
-        .reference_header(reference)
-        .write_nifti(volume)
-        .map_err(|e| Error::Write {
-            path: path.to_path_buf(),
-            source: Box::new(e),
-        })
+    let options = nifti::writer::WriterOptions::new(path).reference_header(reference);
+    written(path, options.write_nifti(volume))
+}
+
+/// The writer's outcome, its error naming `path`.
+fn written(path: &Path, result: nifti::Result<()>) -> Result<()> {
+    result.map_err(|e| Error::Write {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    })
 }

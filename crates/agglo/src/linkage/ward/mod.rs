@@ -51,7 +51,7 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 
 use crate::choices::Metric;
 use crate::connectivity::{complete_components, Connectivity};
@@ -118,8 +118,8 @@ pub fn ward_tree(
         Some(k) => n - k,
     };
     let completed = complete_components(points, connectivity, Metric::Euclidean, Precision::F64)?;
-    Ok(build(
-        points,
+    Ok(merge_all(
+        Rows::of_view(points),
         &completed.connectivity,
         n_merges,
         completed.n_components,
@@ -127,94 +127,32 @@ pub fn ward_tree(
     ))
 }
 
-/// The merge loop on a connected graph; stops after `n_merges` merges (or
-/// earlier if the graph runs out of edges, which a completed graph never
-/// does).
-///
-/// The points are read in place (when contiguous) and left untouched; the
-/// merged nodes' sums and centroids take rows of their own, reused as
-/// nodes are merged away.
-pub(crate) fn build(
-    points: ArrayView2<'_, f64>,
-    graph: &Connectivity,
-    n_merges: usize,
-    n_connected_components: usize,
-    progress: Option<&MergeProgress>,
-) -> Tree {
-    let dim = points.ncols();
-    let rows = match points.to_slice() {
-        Some(data) => Rows::borrowed(data, dim),
-        _ => Rows::owned(points.iter().copied().collect(), dim),
-    };
-    merge_all(rows, graph, n_merges, n_connected_components, progress)
-}
-
-/// [`build`] on points handed over: the merged nodes' sums and centroids
-/// are then kept in the rows of their merged-away leaves, so no memory
-/// beyond the points is needed for them.
-pub(crate) fn build_owned(
-    points: Array2<f64>,
-    graph: &Connectivity,
-    n_merges: usize,
-    n_connected_components: usize,
-    progress: Option<&MergeProgress>,
-) -> Tree {
-    let dim = points.ncols();
-    let data = if points.is_standard_layout() {
-        match points.into_raw_vec_and_offset() {
-            (data, Some(0) | None) => data,
-            (data, Some(offset)) => data[offset..].to_vec(),
-        }
-    } else {
-        points.iter().copied().collect()
-    };
-    merge_all(
-        Rows::owned(data, dim),
-        graph,
-        n_merges,
-        n_connected_components,
-        progress,
-    )
-}
-
-/// [`build`] on points lent to be used up (contiguous rows): as
-/// [`build_owned`], in the caller's memory.
-pub(crate) fn build_in_place(
-    points: &mut [f64],
-    dim: usize,
-    graph: &Connectivity,
-    n_merges: usize,
-    n_connected_components: usize,
-    progress: Option<&MergeProgress>,
-) -> Tree {
-    merge_all(
-        Rows::lent(points, dim),
-        graph,
-        n_merges,
-        n_connected_components,
-        progress,
-    )
-}
-
 /// The builder of [`crate::linkage::TREE_BUILDERS`]: the points are read
-/// in place, or used up when handed over or lent.
+/// in place and left untouched (the merged nodes' sums and centroids take
+/// rows of their own, reused as nodes are merged away), or, when handed
+/// over or lent, used up: the merged nodes' sums and centroids are then
+/// kept in the rows of their merged-away leaves, so that no memory beyond
+/// the points is needed for them.
 #[allow(clippy::unnecessary_wraps)] // the table's signature
 pub(crate) fn build_job(job: Job<'_, '_>) -> Result<Tree> {
     let graph = job.graph.expect("a builder with connectivity");
-    let (n_merges, components, progress) = (job.n_merges, job.n_connected_components, job.progress);
-    Ok(match job.points {
-        Points::View(points) => build(points, graph, n_merges, components, progress),
-        Points::Owned(points) => build_owned(points, graph, n_merges, components, progress),
-        Points::InPlace(mut points) => {
-            let dim = points.ncols();
-            match points.as_slice_mut() {
-                Some(data) => build_in_place(data, dim, graph, n_merges, components, progress),
-                None => build_owned(points.to_owned(), graph, n_merges, components, progress),
-            }
-        }
-    })
+    let rows = match job.points {
+        Points::View(points) => Rows::of_view(points),
+        Points::Owned(points) => Rows::of_owned(points),
+        Points::InPlace(points) => Rows::of_lent(points),
+    };
+    Ok(merge_all(
+        rows,
+        graph,
+        job.n_merges,
+        job.n_connected_components,
+        job.progress,
+    ))
 }
 
+/// The merge loop on a connected graph; stops after `n_merges` merges (or
+/// earlier if the graph runs out of edges, which a completed graph never
+/// does, or when `progress` is cancelled).
 fn merge_all(
     rows: Rows<'_>,
     graph: &Connectivity,

@@ -2,6 +2,8 @@
 
 use std::ops::{Deref, DerefMut};
 
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+
 /// The memory of the rows: a vector of the loop's own, or the caller's
 /// points lent to be used up.
 pub(super) enum Store<'a> {
@@ -72,6 +74,41 @@ impl<'a> Rows<'a> {
             points: None,
             store: Store::Lent(points),
             free: Vec::new(),
+        }
+    }
+
+    /// The rows of `points`, read in place when contiguous.
+    pub(super) fn of_view(points: ArrayView2<'a, f64>) -> Self {
+        let dim = points.ncols();
+        match points.to_slice() {
+            Some(data) => Rows::borrowed(data, dim),
+            None => Rows::owned(points.iter().copied().collect(), dim),
+        }
+    }
+
+    /// The rows of `points` handed over, used up by the merges.
+    pub(super) fn of_owned(points: Array2<f64>) -> Self {
+        let dim = points.ncols();
+        let data = if points.is_standard_layout() {
+            match points.into_raw_vec_and_offset() {
+                (data, Some(0) | None) => data,
+                (data, Some(offset)) => data[offset..].to_vec(),
+            }
+        } else {
+            points.iter().copied().collect()
+        };
+        Rows::owned(data, dim)
+    }
+
+    /// The rows of `points` lent, used up in place when contiguous.
+    pub(super) fn of_lent(points: ArrayViewMut2<'a, f64>) -> Self {
+        let dim = points.ncols();
+        if !points.is_standard_layout() {
+            return Rows::owned(points.iter().copied().collect(), dim);
+        }
+        match points.into_slice() {
+            Some(data) => Rows::lent(data, dim),
+            None => unreachable!("checked to be contiguous"),
         }
     }
 
