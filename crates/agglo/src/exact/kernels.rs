@@ -12,6 +12,7 @@
 /// additions overlap (and pair up in SIMD registers) without any of them
 /// changing order. A short last group is padded with copies of its first
 /// row, whose results are dropped.
+#[inline(always)]
 pub(crate) fn squared_distances<'r>(
     a: &[f64],
     count: usize,
