@@ -42,6 +42,28 @@
 //!   and reported as a [`FitWarning`]; the library never prints.
 //!
 //! Errors are values of [`AggloError`]; nothing panics on user input.
+//!
+//! ## Where things are
+//!
+//! - The estimators and their parameters: [`FeatureAgglomeration`],
+//!   [`AgglomerativeClustering`], [`Params`] (scikit-learn's names and
+//!   checks), the fitted [`Agglomeration`].
+//! - The tree builders, one per linkage and constraint, behind one table
+//!   (`linkage/mod.rs`, as scikit-learn's `_TREE_BUILDERS`): the Ward merge
+//!   loop in `linkage/ward/merger.rs`, complete/average/single with
+//!   connectivity in `linkage/structured/`, without in
+//!   `linkage/unstructured/`.
+//! - The tree, its cuts and exports: [`Tree`] (`tree.rs`, `cut.rs`).
+//! - The graphs: [`grid_to_graph`] (`connectivity/grid.rs`),
+//!   [`img_to_graph`], [`kneighbors_graph`], [`Connectivity`] from edges,
+//!   triplets or CSR arrays, the completion of disconnected graphs.
+//! - What makes results exact (`exact/`): CPython's `heapq`, NumPy's
+//!   summation orders, the distance kernels.
+//! - Pooling: [`FittedFeatureAgglomeration::transform`] and
+//!   [`FittedFeatureAgglomeration::inverse_transform`].
+//!
+//! Reading and writing files is the `agglo-io` crate's; the `agglo`
+//! command is `agglo-cli`'s.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
