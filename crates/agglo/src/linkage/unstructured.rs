@@ -28,7 +28,6 @@ mod lance_williams;
 mod mst;
 mod nn_chain;
 mod pdist;
-mod union_find;
 
 use ndarray::ArrayView2;
 

@@ -18,6 +18,7 @@
 //! Cost: `O(E log E)` for the sort, near-linear for the union-finds.
 
 use super::paired::WeightedAdjacency;
+use crate::linkage::union_find::{DisjointSets, UnionFind};
 use crate::tree::Tree;
 
 /// The single-linkage tree of a connected weighted graph (`n − 1` merges;
@@ -42,7 +43,7 @@ fn minimum_spanning_tree(adjacency: &WeightedAdjacency) -> Vec<(usize, usize, f6
     // are never NaN, so `total_cmp` agrees with `<` (no signed zeros remain).
     order.sort_by(|&x, &y| entries[x].2.total_cmp(&entries[y].2));
 
-    let mut forest = UnionFind::new(n);
+    let mut forest = DisjointSets::new(n);
     let mut kept = Vec::with_capacity(n.saturating_sub(1));
     for &e in &order {
         if kept.len() + 1 >= n {
@@ -69,65 +70,17 @@ fn minimum_spanning_tree(adjacency: &WeightedAdjacency) -> Vec<(usize, usize, f6
 /// `_single_linkage_label`: node ids for the merges of a sorted spanning
 /// tree; row `k` joins the current roots of its two ends into node `n + k`.
 fn label(n: usize, mst: &[(usize, usize, f64)]) -> (Vec<[usize; 2]>, Vec<f64>) {
-    let mut parent: Vec<usize> = (0..n + mst.len()).collect();
+    let mut clusters = UnionFind::new(n);
     let mut children = Vec::with_capacity(mst.len());
     let mut distances = Vec::with_capacity(mst.len());
-    for (k, &(r, c, w)) in mst.iter().enumerate() {
-        let left = find(&mut parent, r);
-        let right = find(&mut parent, c);
+    for &(r, c, w) in mst {
+        let left = clusters.find(r);
+        let right = clusters.find(c);
         children.push([left, right]);
         distances.push(w);
-        parent[left] = n + k;
-        parent[right] = n + k;
+        clusters.union(left, right);
     }
     (children, distances)
-}
-
-/// The root of `node`, compressing the path behind it.
-fn find(parent: &mut [usize], node: usize) -> usize {
-    let mut root = node;
-    while parent[root] != root {
-        root = parent[root];
-    }
-    let mut p = node;
-    while parent[p] != root {
-        let next = parent[p];
-        parent[p] = root;
-        p = next;
-    }
-    root
-}
-
-/// Disjoint sets over `0..n` with union by rank.
-struct UnionFind {
-    parent: Vec<usize>,
-    rank: Vec<u8>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n).collect(),
-            rank: vec![0; n],
-        }
-    }
-
-    /// Joins the sets of `a` and `b`; `false` when they were already one.
-    fn union(&mut self, a: usize, b: usize) -> bool {
-        let (ra, rb) = (find(&mut self.parent, a), find(&mut self.parent, b));
-        if ra == rb {
-            return false;
-        }
-        match self.rank[ra].cmp(&self.rank[rb]) {
-            std::cmp::Ordering::Less => self.parent[ra] = rb,
-            std::cmp::Ordering::Greater => self.parent[rb] = ra,
-            std::cmp::Ordering::Equal => {
-                self.parent[rb] = ra;
-                self.rank[ra] = self.rank[ra].saturating_add(1);
-            }
-        }
-        true
-    }
 }
 
 #[cfg(test)]

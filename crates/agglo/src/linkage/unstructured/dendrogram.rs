@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use super::union_find::UnionFind;
+use crate::linkage::union_find::UnionFind;
 use crate::tree::Tree;
 
 /// One merge as an algorithm reports it: two points (or cluster slots)
