@@ -21,6 +21,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
 from agglo import _core, _native
+from agglo._cuts import TreeCuts
 
 _ORIGINAL_FIT = _sk.AgglomerativeClustering._fit
 
@@ -107,7 +108,7 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
     return estimator
 
 
-class AgglomerativeClustering(_sk.AgglomerativeClustering):
+class AgglomerativeClustering(TreeCuts, _sk.AgglomerativeClustering):
     """scikit-learn's :class:`sklearn.cluster.AgglomerativeClustering`, with
     its tree built by agglo: the same parameters, attributes and results
     (``labels_`` and ``children_`` identical, ``distances_`` to the last
@@ -124,7 +125,7 @@ class AgglomerativeClustering(_sk.AgglomerativeClustering):
         return _fit_tree(self, X)
 
 
-class FeatureAgglomeration(_sk.FeatureAgglomeration):
+class FeatureAgglomeration(TreeCuts, _sk.FeatureAgglomeration):
     """scikit-learn's :class:`sklearn.cluster.FeatureAgglomeration`, fitted
     and pooled by agglo: the features (columns of X) are the points.
 

@@ -45,3 +45,13 @@ def restore(
 
 def num_threads() -> int:
     """The number of threads of the parallel kernels."""
+
+def cut(
+    children: npt.NDArray[np.intp], n_leaves: int, n_clusters: list[int]
+) -> npt.NDArray[np.intp]:
+    """Labels of the full tree cut at each ``n_clusters``, one row per k."""
+
+def linkage_matrix(
+    children: npt.NDArray[np.intp], distances: npt.NDArray[np.float64], n_leaves: int
+) -> npt.NDArray[np.float64]:
+    """scipy's linkage matrix ``Z`` of a full tree."""

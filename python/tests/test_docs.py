@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["agglo", "agglo._estimators", "agglo._trees", "agglo._patch"]
+MODULES = ["agglo", "agglo._estimators", "agglo._trees", "agglo._patch", "agglo._cuts"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -159,6 +159,68 @@ fn restore<'py>(
     Ok(restored.into_pyarray(py).into_any())
 }
 
+/// The tree of scikit-learn's `children_` (and `distances_`, zeros when
+/// not given) over `n_leaves` leaves, checked to be a tree.
+fn tree_of(
+    children: &PyReadonlyArray2<'_, isize>,
+    distances: Option<&PyReadonlyArray1<'_, f64>>,
+    n_leaves: usize,
+) -> PyResult<agglo::Tree> {
+    let children = children.as_array();
+    if children.ncols() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "children must have two columns, got shape {:?}",
+            children.shape()
+        )));
+    }
+    let pairs = children
+        .rows()
+        .into_iter()
+        .map(|row| match (usize::try_from(row[0]), usize::try_from(row[1])) {
+            (Ok(a), Ok(b)) => Ok([a, b]),
+            _ => Err(PyValueError::new_err(format!(
+                "negative node id in children: {row}"
+            ))),
+        })
+        .collect::<PyResult<Vec<[usize; 2]>>>()?;
+    let distances = match distances {
+        Some(d) => d.as_array().to_vec(),
+        None => vec![0.0; pairs.len()],
+    };
+    agglo::Tree::from_parts(n_leaves, pairs, distances, 1).map_err(to_py_err)
+}
+
+/// Labels of the full tree `children` cut at each of `n_clusters`, as
+/// scikit-learn's `_hc_cut` numbers them: one row per k.
+#[pyfunction]
+fn cut<'py>(
+    py: Python<'py>,
+    children: PyReadonlyArray2<'py, isize>,
+    n_leaves: usize,
+    n_clusters: Vec<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let tree = tree_of(&children, None, n_leaves)?;
+    let cuts = py
+        .detach(|| tree.cut_many(&n_clusters))
+        .map_err(to_py_err)?;
+    let flat: Vec<isize> = cuts.iter().flatten().map(|&l| l as isize).collect();
+    let labels = Array2::from_shape_vec((cuts.len(), n_leaves), flat).expect("one label a leaf");
+    Ok(labels.into_pyarray(py).into_any())
+}
+
+/// scipy's linkage matrix `Z` of a full tree.
+#[pyfunction]
+fn linkage_matrix<'py>(
+    py: Python<'py>,
+    children: PyReadonlyArray2<'py, isize>,
+    distances: PyReadonlyArray1<'py, f64>,
+    n_leaves: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let tree = tree_of(&children, Some(&distances), n_leaves)?;
+    let z = tree.to_linkage_matrix().map_err(to_py_err)?;
+    Ok(z.into_pyarray(py).into_any())
+}
+
 /// Labels as the library takes them, refusing negative ones.
 fn labels_of(labels: &PyReadonlyArray1<'_, isize>) -> PyResult<Vec<usize>> {
     labels
@@ -183,6 +245,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pool, m)?)?;
     m.add_function(wrap_pyfunction!(restore, m)?)?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(cut, m)?)?;
+    m.add_function(wrap_pyfunction!(linkage_matrix, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
