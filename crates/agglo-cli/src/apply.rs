@@ -28,21 +28,7 @@ struct SavedModel {
 }
 
 fn load_model(dir: &Path) -> Result<SavedModel> {
-    let json_path = dir.join("model.json");
-    if !json_path.is_file() {
-        return Err(bad_input(format!(
-            "--model {}: not a model folder written by agglo fit (no model.json)",
-            dir.display()
-        )));
-    }
-    let text = std::fs::read_to_string(&json_path)
-        .map_err(|e| bad_input(format!("cannot read {}: {e}", json_path.display())))?;
-    let description: ModelFile = serde_json::from_str(&text).map_err(|e| {
-        bad_input(format!(
-            "{}: not a valid agglo model description: {e}",
-            json_path.display()
-        ))
-    })?;
+    let description = ModelFile::read(dir)?;
     if description.axis != "features" {
         return Err(bad_input(format!(
             "--model {}: transform applies to feature agglomeration; this model clusters {}",

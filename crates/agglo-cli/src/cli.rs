@@ -43,6 +43,36 @@ pub enum Command {
         agglo inverse-transform timeseries.npy --model parcels --out restored.nii.gz"
     )]
     InverseTransform(ApplyArgs),
+    /// Cut the tree of a fitted model at other numbers of clusters, or at a
+    /// distance threshold, without refitting (the model must hold the full
+    /// tree: fit with --compute-full-tree true).
+    #[command(after_help = "Examples:\n  \
+        agglo fit X.npy --grid 64,64 --n-clusters 100 --compute-full-tree true --out model\n  \
+        agglo cut model --n-clusters 50 --out labels50.npy\n  \
+        agglo cut model --n-clusters 10,20,50,100 --out sweep.npy   # one row per k\n  \
+        agglo cut model --distance-threshold 12.5 --out labels.npy")]
+    Cut(CutArgs),
+}
+
+/// Flags of `agglo cut`.
+#[derive(Debug, Args)]
+pub struct CutArgs {
+    /// The folder `agglo fit` wrote.
+    pub model: PathBuf,
+    /// The numbers of clusters, comma-separated: one row of labels each.
+    #[arg(long, value_name = "K[,K...]", value_delimiter = ',')]
+    pub n_clusters: Option<Vec<usize>>,
+    /// Cut where the linkage distance reaches this value instead (the
+    /// model needs distances.npy: fit with --compute-distances).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub distance_threshold: Option<f64>,
+    /// The .npy file to write: int64 labels, shape (n_points,) for one k or
+    /// a threshold, (number of k, n_points) for several.
+    #[arg(long, value_name = "FILE.npy")]
+    pub out: PathBuf,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Flags of `agglo transform` and `agglo inverse-transform`.

@@ -218,6 +218,10 @@ fn fit_and_stage<A: Element + WritableElement>(
     if let Some(d) = model.distances() {
         staging.write_npy("distances.npy", &ndarray::ArrayView1::from(d))?;
     }
+    // scipy's linkage matrix, for dendrogram and fcluster: a full tree only.
+    if let Ok(z) = model.tree().to_linkage_matrix() {
+        staging.write_npy("linkage.npy", &z)?;
+    }
     let mut figure_bytes = None;
     if let Some(fitted) = &fitted {
         progress.stage("pooling");

@@ -10,6 +10,7 @@
 
 mod apply;
 mod cli;
+mod cut;
 mod digits;
 mod figure;
 mod fit;
@@ -91,6 +92,7 @@ pub fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Fit(opts) => fit::run(&opts),
         cli::Command::Transform(opts) => apply::transform(&opts),
         cli::Command::InverseTransform(opts) => apply::inverse_transform(&opts),
+        cli::Command::Cut(opts) => cut::run(&opts),
     }
 }
 

@@ -1,7 +1,12 @@
 //! `model.json`: what `agglo fit` was asked, what it found, and on what
 //! data, so that results can be traced and models applied again.
 
+use std::path::Path;
+
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
+
+use crate::bad_input;
 
 /// The contents of `model.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +33,31 @@ pub struct ModelFile {
     pub outputs: Vec<String>,
     /// Warnings raised while fitting.
     pub warnings: Vec<String>,
+}
+
+impl ModelFile {
+    /// Reads `model.json` of the folder `dir` that `agglo fit` wrote.
+    ///
+    /// # Errors
+    /// Not a model folder, or a `model.json` that cannot be read or parsed;
+    /// as bad input naming the folder or file.
+    pub fn read(dir: &Path) -> Result<Self> {
+        let json_path = dir.join("model.json");
+        if !json_path.is_file() {
+            return Err(bad_input(format!(
+                "--model {}: not a model folder written by agglo fit (no model.json)",
+                dir.display()
+            )));
+        }
+        let text = std::fs::read_to_string(&json_path)
+            .map_err(|e| bad_input(format!("cannot read {}: {e}", json_path.display())))?;
+        serde_json::from_str(&text).map_err(|e| {
+            bad_input(format!(
+                "{}: not a valid agglo model description: {e}",
+                json_path.display()
+            ))
+        })
+    }
 }
 
 /// Estimator parameters.

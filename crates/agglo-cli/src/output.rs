@@ -26,6 +26,7 @@ pub const FIT_OUTPUTS: &[&str] = &[
     "labels.npy",
     "children.npy",
     "distances.npy",
+    "linkage.npy",
     "reduced.npy",
     "restored.npy",
     "mask.npy",

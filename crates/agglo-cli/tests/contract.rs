@@ -81,6 +81,19 @@ fn runs(dir: &Path) -> Vec<(&'static str, Vec<String>)> {
             args(&["fit", &digits, "--grid", "8,8", "--n-clusters", "8"]),
         ),
         (
+            "partial",
+            args(&[
+                "fit",
+                &digits,
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                "8",
+                "--compute-full-tree",
+                "false",
+            ]),
+        ),
+        (
             "threshold",
             args(&[
                 "fit",
@@ -204,6 +217,18 @@ fn every_file_and_key_written_is_in_the_contract() {
         assert_eq!(has("restored.npy"), name != "samples", "{name}");
         assert_eq!(has("mask.npy"), matches!(name, "mask" | "nifti"), "{name}");
         assert_eq!(has("labels.nii.gz"), name == "nifti", "{name}");
+        assert_eq!(has("linkage.npy"), name != "partial", "{name}");
+        if has("linkage.npy") {
+            // scipy's Z: the children as written, the size of the root last.
+            let z = common::read_f64(out.join("linkage.npy"));
+            let children = common::read_i64(out.join("children.npy"));
+            let n = model["fitted"]["n_leaves"].as_u64().unwrap() as usize;
+            assert_eq!(z.shape(), [n - 1, 4], "{name}");
+            for (k, row) in children.outer_iter().enumerate() {
+                assert_eq!([z[[k, 0]], z[[k, 1]]], [row[0] as f64, row[1] as f64]);
+            }
+            assert_eq!(z[[n - 2, 3]], n as f64, "{name}");
+        }
     }
     let documented: BTreeSet<String> = files.keys().cloned().collect();
     assert_eq!(written, documented, "files documented but never written");

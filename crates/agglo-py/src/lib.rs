@@ -176,12 +176,14 @@ fn tree_of(
     let pairs = children
         .rows()
         .into_iter()
-        .map(|row| match (usize::try_from(row[0]), usize::try_from(row[1])) {
-            (Ok(a), Ok(b)) => Ok([a, b]),
-            _ => Err(PyValueError::new_err(format!(
-                "negative node id in children: {row}"
-            ))),
-        })
+        .map(
+            |row| match (usize::try_from(row[0]), usize::try_from(row[1])) {
+                (Ok(a), Ok(b)) => Ok([a, b]),
+                _ => Err(PyValueError::new_err(format!(
+                    "negative node id in children: {row}"
+                ))),
+            },
+        )
         .collect::<PyResult<Vec<[usize; 2]>>>()?;
     let distances = match distances {
         Some(d) => d.as_array().to_vec(),
