@@ -11,7 +11,7 @@ use ndarray::ArrayD;
 use crate::bad_input;
 use agglo_io::csv_io::{is_csv, read_csv};
 use agglo_io::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
-use agglo_io::npy::{read_file, read_numeric, read_numeric_file, NumericArray};
+use agglo_io::npy::{read_file, read_numeric, read_numeric_file, NpyHeader, NumericArray};
 use agglo_io::npy_blocks::read_columns;
 use agglo_io::npz::{read_members, read_sparse_connectivity};
 
@@ -30,6 +30,19 @@ pub struct Loaded {
     pub stored_shape: Vec<usize>,
     /// The NIfTI header, for NIfTI input.
     pub nifti: Option<NiftiHeader>,
+}
+
+impl Loaded {
+    /// An array read from `.npy` bytes, as stored.
+    fn npy(array: NumericArray, header: NpyHeader) -> Self {
+        Loaded {
+            stored_shape: header.shape.clone(),
+            shape: array.shape().to_vec(),
+            array,
+            dtype: header.descr,
+            nifti: None,
+        }
+    }
 }
 
 /// [`read_data`] for clustering features: the same data, as the matrix of
@@ -90,13 +103,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         // Read in blocks straight into the array: only the array is held.
         ensure_room(path, &name, 1)?;
         let (array, header) = read_numeric_file(path, &name)?;
-        return Ok(Loaded {
-            stored_shape: header.shape.clone(),
-            shape: array.shape().to_vec(),
-            array,
-            dtype: header.descr,
-            nifti: None,
-        });
+        return Ok(Loaded::npy(array, header));
     }
     // The file's bytes and the array made from them are both held.
     ensure_room(path, &name, 2)?;
@@ -124,13 +131,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             }
         };
         let (array, header) = read_numeric(chosen.1, &format!("{name}:{}", chosen.0))?;
-        return Ok(Loaded {
-            stored_shape: header.shape.clone(),
-            shape: array.shape().to_vec(),
-            array,
-            dtype: header.descr,
-            nifti: None,
-        });
+        return Ok(Loaded::npy(array, header));
     }
     if is_csv(path) {
         if key.is_some() {
