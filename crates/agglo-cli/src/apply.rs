@@ -14,7 +14,7 @@ use crate::cli::{ApplyArgs, Axis};
 use crate::input::{read_data, read_mask};
 use crate::layout::Layout;
 use crate::model_file::ModelFile;
-use crate::output::write_file_atomically;
+use crate::output::{write_file_atomically, FIT_OUTPUTS};
 use agglo_io::csv_io::to_csv;
 use agglo_io::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
 use agglo_io::npy::{read_file, read_numeric, NumericArray};
@@ -104,6 +104,18 @@ fn check_consistent(dir: &Path, layout: &Layout, n_features: usize) -> Result<()
     Ok(())
 }
 
+/// Refuses an output that would replace a file of the model folder.
+fn refuse_writing_into_model(args: &ApplyArgs) -> Result<()> {
+    if crate::output::is_among(&args.out, &args.model, FIT_OUTPUTS) {
+        return Err(bad_input(format!(
+            "--out {}: would replace a file of the model --model {}; write elsewhere",
+            args.out.display(),
+            args.model.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Runs `agglo transform`: pools new samples onto the model's clusters.
 ///
 /// # Errors
@@ -112,6 +124,7 @@ fn check_consistent(dir: &Path, layout: &Layout, n_features: usize) -> Result<()
 pub fn transform(args: &ApplyArgs) -> Result<()> {
     let start = Instant::now();
     let format = OutputFormat::of(&args.out, false)?;
+    refuse_writing_into_model(args)?;
     let saved = load_model(&args.model)?;
     let loaded = read_data(&args.input, args.key.as_deref())?;
     if loaded.array.shape().len() < 2 {
@@ -155,6 +168,7 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
 pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
     let start = Instant::now();
     let format = OutputFormat::of(&args.out, true)?;
+    refuse_writing_into_model(args)?;
     let saved = load_model(&args.model)?;
     let loaded = read_data(&args.input, args.key.as_deref())?;
     let reduced = loaded.array.to_f64();

@@ -15,7 +15,9 @@ use crate::cli::{Axis, FitArgs};
 use crate::figure;
 use crate::input::{read_data, read_data_columns};
 use crate::model_file::{self, ModelFile};
-use crate::output::{write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS};
+use crate::output::{
+    refuse_replacing_input, write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS,
+};
 use crate::plan::{into_2d, plan, Plan};
 use crate::pooled::pool_input;
 use crate::progress::Progress;
@@ -64,7 +66,8 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let start = Instant::now();
     let settings = Settings::from_args(args)?;
     let svg_figure = args.figure.as_deref().map(figure::is_svg).transpose()?;
-    let staging = Staging::new(&args.out)?;
+    refuse_replacing_input(&args.input, &args.out, FIT_OUTPUTS)?;
+    let staging = Staging::new(&args.out, FIT_OUTPUTS)?;
     let progress = Progress::start(args.quiet).with_timings(args.timings);
     progress.stage(&format!("reading {}", args.input.display()));
     let loaded = match args.axis {

@@ -40,21 +40,51 @@ pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
     written: Vec<String>,
+    /// The files an earlier run of agglo wrote into `target` (its
+    /// `model.json` and the outputs it lists): the only ones this run may
+    /// replace or remove.
+    ours: Vec<String>,
     committed: bool,
 }
 
 impl Staging {
-    /// Checks that `target` can be an output folder and creates an empty
-    /// staging folder beside it.
+    /// Checks that `target` can be an output folder for files named
+    /// `outputs` and creates an empty staging folder beside it.
+    ///
+    /// A file already in `target` under one of those names must have been
+    /// written there by agglo (listed in the folder's `model.json`): files
+    /// of the user's are never replaced or removed.
     ///
     /// # Errors
-    /// `target` exists and is not a folder, or the staging folder cannot be
+    /// `target` exists and is not a folder, holds a file of one of the
+    /// names that agglo did not write, or the staging folder cannot be
     /// created.
-    pub fn new(target: &Path) -> Result<Self> {
+    pub fn new(target: &Path, outputs: &[&str]) -> Result<Self> {
         if target.exists() && !target.is_dir() {
             return Err(bad_input(format!(
                 "--out {}: exists and is not a folder",
                 target.display()
+            )));
+        }
+        let ours = earlier_outputs(target);
+        let foreign: Vec<&str> = outputs
+            .iter()
+            .copied()
+            .filter(|name| {
+                let path = target.join(name);
+                (path.exists() || path.is_symlink()) && !ours.iter().any(|o| o == name)
+            })
+            .collect();
+        if !foreign.is_empty() {
+            return Err(bad_input(format!(
+                "--out {}: {} there {} not written by agglo (the folder's model.json does \
+                 not list {}); agglo never replaces files it did not write: move {} or \
+                 choose another folder",
+                target.display(),
+                foreign.join(", "),
+                if foreign.len() == 1 { "was" } else { "were" },
+                if foreign.len() == 1 { "it" } else { "them" },
+                if foreign.len() == 1 { "it" } else { "them" },
             )));
         }
         let base = nearest_existing_ancestor(target);
@@ -71,6 +101,7 @@ impl Staging {
             target: target.to_path_buf(),
             staging,
             written: Vec::new(),
+            ours,
             committed: false,
         })
     }
@@ -138,7 +169,8 @@ impl Staging {
     }
 
     /// Moves every staged file into the output folder (created if missing)
-    /// and removes the files listed in `known` that this run did not write.
+    /// and removes the files listed in `known` that an earlier run of
+    /// agglo wrote there and this one did not.
     ///
     /// # Errors
     /// The output folder cannot be created or a rename fails.
@@ -153,7 +185,7 @@ impl Staging {
         }
         for stale in known
             .iter()
-            .filter(|k| !self.written.iter().any(|w| w == *k))
+            .filter(|k| !self.written.iter().any(|w| w == *k) && self.ours.iter().any(|o| o == *k))
         {
             let path = self.target.join(stale);
             if path.is_file() {
@@ -309,6 +341,56 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
+/// The files an earlier `agglo fit` wrote into `dir`: its `model.json` and
+/// the outputs that lists; nothing when there is no such `model.json`.
+fn earlier_outputs(dir: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(dir.join("model.json")) else {
+        return Vec::new();
+    };
+    match serde_json::from_str::<crate::model_file::ModelFile>(&text) {
+        Ok(model) if model.format == "agglo-model" => {
+            let mut ours = model.outputs;
+            ours.push("model.json".to_string());
+            ours
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `path` names one of `names` inside the folder `dir` (compared
+/// as the file system resolves them, links and `..` included).
+pub fn is_among(path: &Path, dir: &Path, names: &[&str]) -> bool {
+    let Some(name) = path.file_name() else {
+        return false;
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = name.to_string_lossy();
+    match (parent.canonicalize(), dir.canonicalize()) {
+        (Ok(p), Ok(d)) => p == d && names.iter().any(|n| *n == name),
+        _ => false,
+    }
+}
+
+/// Refuses an input that a run writing `outputs` into `target` would
+/// replace: the input would be lost once the run succeeds.
+///
+/// # Errors
+/// `input` is one of the outputs' paths.
+pub fn refuse_replacing_input(input: &Path, target: &Path, outputs: &[&str]) -> Result<()> {
+    if is_among(input, target, outputs) {
+        return Err(bad_input(format!(
+            "{}: the input would be replaced by an output of the same name in --out {}; \
+             write the results to another folder",
+            input.display(),
+            target.display()
+        )));
+    }
+    Ok(())
+}
+
 fn nearest_existing_ancestor(path: &Path) -> PathBuf {
     let mut current = path.parent();
     while let Some(p) = current {
@@ -331,7 +413,7 @@ mod tests {
     #[test]
     fn rows_written_in_blocks_make_the_file_write_npy_makes() {
         let dir = tempfile::tempdir().unwrap();
-        let mut staging = Staging::new(&dir.path().join("out")).unwrap();
+        let mut staging = Staging::new(&dir.path().join("out"), FIT_OUTPUTS).unwrap();
         for (n, m, block) in [
             (0, 3, 1),
             (1, 1, 1),

@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// Every file of `dir` with its bytes.
+fn folder(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn write_f64(path: &Path, a: &ArrayD<f64>) {
     a.write_npy(fs::File::create(path).unwrap()).unwrap();
 }
@@ -13,8 +27,21 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
     write_digits(d);
     // Earlier results that a failed run must leave alone.
     let out = d.join("out");
-    fs::create_dir(&out).unwrap();
-    fs::write(out.join("labels.npy"), b"earlier results").unwrap();
+    let earlier = agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "3",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(earlier.status.success(), "{}", stderr(&earlier));
+    let snapshot = folder(&out);
     fs::write(d.join("notes.txt"), b"not an array").unwrap();
     fs::write(d.join("notes.bin"), b"not an array").unwrap();
     fs::write(d.join("file_out"), b"a file").unwrap();
@@ -320,16 +347,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
             "{args:?}: expected '{expected}' in: {err}"
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert_eq!(
-            fs::read(out.join("labels.npy")).unwrap(),
-            b"earlier results",
-            "{args:?}"
-        );
-        assert_eq!(
-            fs::read_dir(&out).unwrap().count(),
-            1,
-            "{args:?}: output folder changed"
-        );
+        assert_eq!(folder(&out), snapshot, "{args:?}: output folder changed");
         let leftovers: Vec<_> = fs::read_dir(d)
             .unwrap()
             .filter_map(std::result::Result::ok)
@@ -387,4 +405,93 @@ fn parameters_bound_to_fail_are_refused_before_the_input_is_read() {
     );
     refused(&run, "cannot read missing.npy");
     assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn files_agglo_did_not_write_are_never_replaced_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_digits(d);
+    let fit = |extra: &[&str]| {
+        let mut args = vec!["fit", "digits.npy", "--grid", "8,8", "--n-clusters", "4"];
+        args.extend_from_slice(extra);
+        agglo(d, &args)
+    };
+    // The user's own files under agglo's names, in the folder given.
+    fs::write(d.join("mask.npy"), b"my mask").unwrap();
+    fs::write(d.join("distances.npy"), b"my distances").unwrap();
+    fs::write(d.join("notes.txt"), b"my notes").unwrap();
+    let before = folder(d);
+    refused(
+        &fit(&["--out", "."]),
+        "distances.npy, mask.npy there were not written by agglo",
+    );
+    assert_eq!(folder(d), before, "nothing touched");
+    // Other files may share a folder with agglo's outputs.
+    fs::remove_file(d.join("mask.npy")).unwrap();
+    fs::remove_file(d.join("distances.npy")).unwrap();
+    let run = fit(&["--out", "."]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(fs::read(d.join("notes.txt")).unwrap(), b"my notes");
+    // A file the user adds to agglo's folder is not agglo's to remove.
+    let run = fit(&["--out", "model", "--compute-distances"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    fs::write(d.join("model/mask.npy"), b"my mask").unwrap();
+    refused(
+        &fit(&["--out", "model"]),
+        "mask.npy there was not written by agglo",
+    );
+    assert_eq!(fs::read(d.join("model/mask.npy")).unwrap(), b"my mask");
+    fs::remove_file(d.join("model/mask.npy")).unwrap();
+    // agglo's own stale outputs do go.
+    let run = fit(&["--out", "model"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!d.join("model/distances.npy").exists());
+    // A fit never replaces its own input, nor transform a model's files.
+    let model = folder(&d.join("model"));
+    refused(
+        &agglo(
+            d,
+            &[
+                "fit",
+                "model/restored.npy",
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                "4",
+                "--out",
+                "model",
+            ],
+        ),
+        "the input would be replaced by an output of the same name",
+    );
+    refused(
+        &agglo(
+            d,
+            &[
+                "transform",
+                "digits.npy",
+                "--model",
+                "model",
+                "--out",
+                "model/labels.npy",
+            ],
+        ),
+        "would replace a file of the model",
+    );
+    refused(
+        &agglo(
+            d,
+            &[
+                "transform",
+                "digits.npy",
+                "--model",
+                "model",
+                "--out",
+                "./model/../model/reduced.npy",
+            ],
+        ),
+        "would replace a file of the model",
+    );
+    assert_eq!(folder(&d.join("model")), model, "the model is intact");
 }

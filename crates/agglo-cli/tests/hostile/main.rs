@@ -106,23 +106,46 @@ fn sparse_coo(shape: (i64, i64), rows: &[i32], cols: &[i32]) -> Vec<u8> {
 /// A folder with earlier results in `out/`, and the files of `files`.
 struct Scene {
     dir: tempfile::TempDir,
+    /// The files of `out/`, written by an earlier fit, with their bytes.
+    earlier: Vec<(String, Vec<u8>)>,
+}
+
+/// Every file of `dir` with its bytes, by name.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 impl Scene {
     fn new(files: &[(&str, Vec<u8>)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("out")).unwrap();
-        fs::write(dir.path().join("out/labels.npy"), b"earlier results").unwrap();
         fs::write(dir.path().join("result.npy"), b"earlier result").unwrap();
         fs::write(
             dir.path().join("ok.npy"),
             npy("<f8", false, "(10, 64)", &small_table()),
         )
         .unwrap();
+        // Earlier results that a failed run must leave as they are.
+        let earlier = agglo(
+            dir.path(),
+            &["fit", "ok.npy", "--n-clusters", "2", "--out", "out", "-q"],
+        );
+        assert!(earlier.status.success(), "{earlier:?}");
         for (name, bytes) in files {
             fs::write(dir.path().join(name), bytes).unwrap();
         }
-        Scene { dir }
+        let earlier = snapshot(&dir.path().join("out"));
+        Scene { dir, earlier }
     }
 
     fn path(&self) -> &Path {
@@ -146,14 +169,8 @@ impl Scene {
                 "{args:?}: expected '{text}' in: {line}"
             );
         }
-        assert_eq!(
-            fs::read(self.path().join("out/labels.npy")).unwrap(),
-            b"earlier results",
-            "{args:?}"
-        );
-        assert_eq!(
-            fs::read_dir(self.path().join("out")).unwrap().count(),
-            1,
+        assert!(
+            snapshot(&self.path().join("out")) == self.earlier,
             "{args:?}: the output folder changed"
         );
         assert_eq!(
