@@ -16,7 +16,7 @@ use crate::figure;
 use crate::input::{read_data, read_data_columns};
 use crate::model_file::{self, ModelFile};
 use crate::output::{
-    refuse_replacing_input, write_file_atomically, write_npy_file, Staging, FIT_OUTPUTS,
+    check_file_path, refuse_replacing_input, write_npy_file, StagedFile, Staging, FIT_OUTPUTS,
 };
 use crate::plan::{into_2d, plan, Plan};
 use crate::pooled::pool_input;
@@ -66,6 +66,9 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let start = Instant::now();
     let settings = Settings::from_args(args)?;
     let svg_figure = args.figure.as_deref().map(figure::is_svg).transpose()?;
+    if let Some(path) = &args.figure {
+        check_file_path(path)?;
+    }
     refuse_replacing_input(&args.input, &args.out, FIT_OUTPUTS)?;
     let staging = Staging::new(&args.out, FIT_OUTPUTS)?;
     let progress = Progress::start(args.quiet).with_timings(args.timings);
@@ -269,9 +272,15 @@ fn fit_and_stage<A: Element + WritableElement>(
     json.push('\n');
     staging.write("model.json", json.as_bytes())?;
     let written = staging.written().join(", ");
+    // The figure is written whole before anything is committed, so that a
+    // figure that cannot be written leaves the outputs as they were.
+    let figure = match (&args.figure, figure_bytes) {
+        (Some(path), Some(bytes)) => Some(StagedFile::write(path, &bytes)?),
+        _ => None,
+    };
     let out = staging.commit(FIT_OUTPUTS)?;
-    if let (Some(path), Some(bytes)) = (&args.figure, figure_bytes) {
-        write_file_atomically(path, &bytes)?;
+    if let Some(figure) = figure {
+        figure.commit()?;
     }
     let (n_points, what) = match args.axis {
         Axis::Features => (plan.dim.1, "features"),

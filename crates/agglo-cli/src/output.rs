@@ -304,6 +304,15 @@ impl Write for Appender<'_> {
 /// # Errors
 /// The folder does not exist or cannot be written.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    StagedFile::write(path, bytes)?.commit()
+}
+
+/// Refuses a path a file cannot be written to: a missing folder, or a
+/// folder itself. Checked before a run starts, so that it fails early.
+///
+/// # Errors
+/// As bad input naming the path.
+pub fn check_file_path(path: &Path) -> Result<PathBuf> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -321,24 +330,60 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             path.display()
         )));
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.agglo-tmp-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut file =
-            fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move {} into place", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        fs::remove_file(&tmp).ok();
+    Ok(dir)
+}
+
+/// A file written whole under a temporary name beside its destination,
+/// synced, waiting to be renamed into place; removed if dropped first.
+#[derive(Debug)]
+pub struct StagedFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    done: bool,
+}
+
+impl StagedFile {
+    /// Writes `bytes` to a temporary file beside `path`.
+    ///
+    /// # Errors
+    /// The folder does not exist or cannot be written.
+    pub fn write(path: &Path, bytes: &[u8]) -> Result<Self> {
+        let dir = check_file_path(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let staged = StagedFile {
+            tmp: dir.join(format!(".{name}.agglo-tmp-{}", std::process::id())),
+            path: path.to_path_buf(),
+            done: false,
+        };
+        let mut file = fs::File::create(&staged.tmp)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(staged)
     }
-    result
+
+    /// Renames the file into place.
+    ///
+    /// # Errors
+    /// The rename fails.
+    pub fn commit(mut self) -> Result<()> {
+        fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot move {} into place", self.path.display()))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if !self.done {
+            fs::remove_file(&self.tmp).ok();
+        }
+    }
 }
 
 /// The files an earlier `agglo fit` wrote into `dir`: its `model.json` and

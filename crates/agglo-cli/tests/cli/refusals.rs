@@ -495,3 +495,44 @@ fn files_agglo_did_not_write_are_never_replaced_or_removed() {
     );
     assert_eq!(folder(&d.join("model")), model, "the model is intact");
 }
+
+#[test]
+fn a_figure_that_cannot_be_written_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_digits(d);
+    let fit = |k: &str, figure: &str| {
+        agglo(
+            d,
+            &[
+                "fit",
+                "digits.npy",
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                k,
+                "--out",
+                "out",
+                "--figure",
+                figure,
+            ],
+        )
+    };
+    let run = fit("8", "fig.png");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let earlier = folder(&d.join("out"));
+    fs::create_dir(d.join("a_folder.png")).unwrap();
+    for (figure, needle) in [
+        ("missing/fig.png", "the folder missing does not exist"),
+        ("a_folder.png", "it is a folder"),
+    ] {
+        refused(&fit("4", figure), needle);
+        assert_eq!(folder(&d.join("out")), earlier, "{figure}: outputs changed");
+    }
+    let leftovers: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("agglo-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
