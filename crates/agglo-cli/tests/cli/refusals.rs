@@ -2,20 +2,6 @@
 
 use super::*;
 
-/// Every file of `dir` with its bytes.
-fn folder(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn write_f64(path: &Path, a: &ArrayD<f64>) {
     a.write_npy(fs::File::create(path).unwrap()).unwrap();
 }
@@ -41,7 +27,7 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
         ],
     );
     assert!(earlier.status.success(), "{}", stderr(&earlier));
-    let snapshot = folder(&out);
+    let snapshot = common::snapshot(&out);
     fs::write(d.join("notes.txt"), b"not an array").unwrap();
     fs::write(d.join("notes.bin"), b"not an array").unwrap();
     fs::write(d.join("file_out"), b"a file").unwrap();
@@ -347,7 +333,11 @@ fn bad_input_is_refused_clearly_and_the_output_folder_is_kept() {
             "{args:?}: expected '{expected}' in: {err}"
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert_eq!(folder(&out), snapshot, "{args:?}: output folder changed");
+        assert_eq!(
+            common::snapshot(&out),
+            snapshot,
+            "{args:?}: output folder changed"
+        );
         let leftovers: Vec<_> = fs::read_dir(d)
             .unwrap()
             .filter_map(std::result::Result::ok)
@@ -421,12 +411,12 @@ fn files_agglo_did_not_write_are_never_replaced_or_removed() {
     fs::write(d.join("mask.npy"), b"my mask").unwrap();
     fs::write(d.join("distances.npy"), b"my distances").unwrap();
     fs::write(d.join("notes.txt"), b"my notes").unwrap();
-    let before = folder(d);
+    let before = common::snapshot(d);
     refused(
         &fit(&["--out", "."]),
         "distances.npy, mask.npy there were not written by agglo",
     );
-    assert_eq!(folder(d), before, "nothing touched");
+    assert_eq!(common::snapshot(d), before, "nothing touched");
     // Other files may share a folder with agglo's outputs.
     fs::remove_file(d.join("mask.npy")).unwrap();
     fs::remove_file(d.join("distances.npy")).unwrap();
@@ -448,7 +438,7 @@ fn files_agglo_did_not_write_are_never_replaced_or_removed() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(!d.join("model/distances.npy").exists());
     // A fit never replaces its own input, nor transform a model's files.
-    let model = folder(&d.join("model"));
+    let model = common::snapshot(&d.join("model"));
     refused(
         &agglo(
             d,
@@ -493,7 +483,11 @@ fn files_agglo_did_not_write_are_never_replaced_or_removed() {
         ),
         "would replace a file of the model",
     );
-    assert_eq!(folder(&d.join("model")), model, "the model is intact");
+    assert_eq!(
+        common::snapshot(&d.join("model")),
+        model,
+        "the model is intact"
+    );
 }
 
 #[test]
@@ -520,14 +514,18 @@ fn a_figure_that_cannot_be_written_changes_nothing() {
     };
     let run = fit("8", "fig.png");
     assert!(run.status.success(), "{}", stderr(&run));
-    let earlier = folder(&d.join("out"));
+    let earlier = common::snapshot(&d.join("out"));
     fs::create_dir(d.join("a_folder.png")).unwrap();
     for (figure, needle) in [
         ("missing/fig.png", "the folder missing does not exist"),
         ("a_folder.png", "it is a folder"),
     ] {
         refused(&fit("4", figure), needle);
-        assert_eq!(folder(&d.join("out")), earlier, "{figure}: outputs changed");
+        assert_eq!(
+            common::snapshot(&d.join("out")),
+            earlier,
+            "{figure}: outputs changed"
+        );
     }
     let leftovers: Vec<_> = fs::read_dir(d)
         .unwrap()

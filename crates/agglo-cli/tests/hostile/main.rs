@@ -107,23 +107,7 @@ fn sparse_coo(shape: (i64, i64), rows: &[i32], cols: &[i32]) -> Vec<u8> {
 struct Scene {
     dir: tempfile::TempDir,
     /// The files of `out/`, written by an earlier fit, with their bytes.
-    earlier: Vec<(String, Vec<u8>)>,
-}
-
-/// Every file of `dir` with its bytes, by name.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
+    earlier: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 impl Scene {
@@ -144,7 +128,7 @@ impl Scene {
         for (name, bytes) in files {
             fs::write(dir.path().join(name), bytes).unwrap();
         }
-        let earlier = snapshot(&dir.path().join("out"));
+        let earlier = common::snapshot(&dir.path().join("out"));
         Scene { dir, earlier }
     }
 
@@ -170,7 +154,7 @@ impl Scene {
             );
         }
         assert!(
-            snapshot(&self.path().join("out")) == self.earlier,
+            common::snapshot(&self.path().join("out")) == self.earlier,
             "{args:?}: the output folder changed"
         );
         assert_eq!(
