@@ -91,6 +91,7 @@ impl Staging {
         let name = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        remove_abandoned(&base, &format!(".{name}.agglo-staging-"));
         let staging = base.join(format!(".{name}.agglo-staging-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).ok();
@@ -353,6 +354,7 @@ impl StagedFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        remove_abandoned(&dir, &format!(".{name}.agglo-tmp-"));
         let staged = StagedFile {
             tmp: dir.join(format!(".{name}.agglo-tmp-{}", std::process::id())),
             path: path.to_path_buf(),
@@ -399,6 +401,38 @@ fn earlier_outputs(dir: &Path) -> Vec<String> {
             ours
         }
         _ => Vec::new(),
+    }
+}
+
+/// Removes what runs of agglo that were killed left in `dir` under names
+/// `{prefix}{pid}`: the staging folder (or temporary file) of a process
+/// that no longer exists. Only where processes can be looked up (Linux's
+/// `/proc`); elsewhere nothing is removed.
+fn remove_abandoned(dir: &Path, prefix: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if Path::new("/proc").join(pid).exists() {
+            continue; // a run still going, or a process that took its number
+        }
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            fs::remove_dir_all(&path).ok();
+        } else {
+            fs::remove_file(&path).ok();
+        }
     }
 }
 

@@ -223,3 +223,44 @@ fn timings_name_each_stage() {
     }
     assert!(stdout(&run).contains("64 features → 32 clusters"));
 }
+
+#[test]
+fn what_killed_runs_left_behind_is_cleared_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_digits(d);
+    // A staging folder and a figure's temporary file of runs that were
+    // killed (process numbers above Linux's limit: they cannot be alive),
+    // and a staging folder of a live process (pid 1), which is kept.
+    let dead = d.join(".out.agglo-staging-99999999");
+    fs::create_dir(&dead).unwrap();
+    fs::write(dead.join("labels.npy"), b"half written").unwrap();
+    fs::write(d.join(".fig.png.agglo-tmp-99999999"), b"half a figure").unwrap();
+    let alive = d.join(".out.agglo-staging-1");
+    fs::create_dir(&alive).unwrap();
+    let unrelated = d.join(".out.agglo-staging-notapid");
+    fs::create_dir(&unrelated).unwrap();
+    let run = agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "4",
+            "--out",
+            "out",
+            "--figure",
+            "fig.png",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(d.join("out/labels.npy").exists() && d.join("fig.png").exists());
+    if Path::new("/proc/self").exists() {
+        assert!(!dead.exists(), "the killed run's staging folder is removed");
+        assert!(!d.join(".fig.png.agglo-tmp-99999999").exists());
+    }
+    assert!(alive.exists(), "a live process's staging folder is kept");
+    assert!(unrelated.exists(), "names that are not agglo's are kept");
+}
