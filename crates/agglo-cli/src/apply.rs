@@ -11,10 +11,11 @@ use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
 use crate::cli::{ApplyArgs, Axis};
+use crate::guard::{is_among, write_file_atomically};
 use crate::input::{read_data, read_mask};
 use crate::layout::Layout;
 use crate::model_file::ModelFile;
-use crate::output::{write_file_atomically, FIT_OUTPUTS};
+use crate::output::FIT_OUTPUTS;
 use agglo_io::csv_io::to_csv;
 use agglo_io::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
 use agglo_io::npy::{read_file, read_numeric, NumericArray};
@@ -106,7 +107,7 @@ fn check_consistent(dir: &Path, layout: &Layout, n_features: usize) -> Result<()
 
 /// Refuses an output that would replace a file of the model folder.
 fn refuse_writing_into_model(args: &ApplyArgs) -> Result<()> {
-    if crate::output::is_among(&args.out, &args.model, FIT_OUTPUTS) {
+    if is_among(&args.out, &args.model, FIT_OUTPUTS) {
         return Err(bad_input(format!(
             "--out {}: would replace a file of the model --model {}; write elsewhere",
             args.out.display(),

@@ -11,8 +11,8 @@ use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
 use crate::cli::CutArgs;
+use crate::guard::write_file_atomically;
 use crate::model_file::ModelFile;
-use crate::output::write_file_atomically;
 use agglo_io::npy::read_numeric_file;
 
 /// Runs `agglo cut`.

@@ -10,7 +10,7 @@ use ndarray::{s, Array2};
 
 use crate::bad_input;
 use crate::cli::DigitsArgs;
-use crate::output::write_file_atomically;
+use crate::guard::write_file_atomically;
 
 /// The example's figure shows the first four digits.
 const SHOWN: usize = 4;

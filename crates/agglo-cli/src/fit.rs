@@ -13,11 +13,10 @@ use ndarray_npy::WritableElement;
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
 use crate::figure;
+use crate::guard::{check_file_path, refuse_replacing_input, StagedFile};
 use crate::input::{read_data, read_data_columns};
 use crate::model_file::{self, ModelFile};
-use crate::output::{
-    check_file_path, refuse_replacing_input, write_npy_file, StagedFile, Staging, FIT_OUTPUTS,
-};
+use crate::output::{write_npy_file, Staging, FIT_OUTPUTS};
 use crate::plan::{into_2d, plan, Plan};
 use crate::pooled::pool_input;
 use crate::progress::Progress;
