@@ -194,6 +194,16 @@ pub enum AggloError {
         /// The shape of the image given.
         shape: Vec<usize>,
     },
+    /// A parameter outside the values it may take.
+    #[error("{name} must be {rule}, got {value}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// What it must be.
+        rule: &'static str,
+        /// The value given.
+        value: String,
+    },
 }
 
 /// Shorthand for results of this crate.

@@ -81,6 +81,7 @@ mod linkage;
 pub mod memory;
 mod pooling;
 mod progress;
+mod rena;
 mod tree;
 mod warning;
 
@@ -96,5 +97,6 @@ pub use estimator::{
 pub use layout::column_major;
 pub use linkage::ward::ward_tree;
 pub use progress::MergeProgress;
+pub use rena::{FittedRena, Rena};
 pub use tree::Tree;
 pub use warning::FitWarning;

@@ -220,7 +220,7 @@ fn copy_points<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Arra
 }
 
 /// Refuses arrays with fewer than `min` along an axis.
-fn require(what: &'static str, got: usize, min: usize) -> Result<()> {
+pub(crate) fn require(what: &'static str, got: usize, min: usize) -> Result<()> {
     if got < min {
         return Err(AggloError::TooFew { what, got, min });
     }
@@ -230,7 +230,7 @@ fn require(what: &'static str, got: usize, min: usize) -> Result<()> {
 /// Refuses NaN and infinities, naming the first one found (in row-major
 /// order of `x`). All values are checked in parallel first; the ordered
 /// search runs only when something was found.
-fn check_finite<A: Element>(x: ArrayView2<'_, A>) -> Result<()> {
+pub(crate) fn check_finite<A: Element>(x: ArrayView2<'_, A>) -> Result<()> {
     use rayon::prelude::*;
 
     let all_finite = match x.as_slice_memory_order() {

@@ -11,7 +11,7 @@
 //! `_fix_connectivity` does, then runs the builder of [`TREE_BUILDERS`].
 
 pub(crate) mod structured;
-mod union_find;
+pub(crate) mod union_find;
 pub(crate) mod unstructured;
 pub(crate) mod ward;
 

@@ -71,6 +71,11 @@ impl DisjointSets {
         }
         true
     }
+
+    /// The representative of `a`'s set.
+    pub(crate) fn find(&mut self, a: usize) -> usize {
+        find(&mut self.parent, a)
+    }
 }
 
 /// The root of `node`, compressing the path behind it.
