@@ -6,7 +6,10 @@ scikit-learn's estimators (they subclass them) with the tree built, cut and
 pooled by agglo's Rust core: the same labels, children and distances.
 ``agglo.patch_sklearn()`` makes every package that uses scikit-learn's
 agglomerative clustering (nilearn's ``Parcellations``, spopt's
-``WardSpatial``, your pipelines) run on agglo unchanged.
+``WardSpatial``, your pipelines) run on agglo unchanged. ``agglo.ReNA`` is
+nilearn's ``ReNA`` (recursive nearest agglomeration) with nilearn's labels,
+and ``agglo.patch_nilearn()`` puts it, and scikit-learn's patch, under
+nilearn's ``Parcellations``.
 
 >>> import numpy as np
 >>> import agglo
@@ -22,20 +25,26 @@ the first fit (results are identical whatever it is).
 from agglo._estimators import AgglomerativeClustering, FeatureAgglomeration
 from agglo._graphs import grid_to_graph, img_to_graph, kneighbors_graph
 from agglo._native import __version__, num_threads
+from agglo._nilearn_patch import is_nilearn_patched, patch_nilearn, unpatch_nilearn
 from agglo._patch import is_patched, patch_sklearn, unpatch_sklearn
+from agglo._rena import ReNA
 from agglo._trees import linkage_tree, ward_tree
 
 __all__ = [
     "AgglomerativeClustering",
     "FeatureAgglomeration",
+    "ReNA",
     "__version__",
     "grid_to_graph",
     "img_to_graph",
+    "is_nilearn_patched",
     "is_patched",
     "kneighbors_graph",
     "linkage_tree",
     "num_threads",
+    "patch_nilearn",
     "patch_sklearn",
+    "unpatch_nilearn",
     "unpatch_sklearn",
     "ward_tree",
 ]

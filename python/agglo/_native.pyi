@@ -55,3 +55,24 @@ def linkage_matrix(
     children: npt.NDArray[np.intp], distances: npt.NDArray[np.float64], n_leaves: int
 ) -> npt.NDArray[np.float64]:
     """scipy's linkage matrix ``Z`` of a full tree."""
+
+class RenaResult(TypedDict):
+    labels: npt.NDArray[np.intp]
+    sizes: npt.NDArray[np.intp]
+    n_rounds: int
+
+def rena_fit(
+    x: npt.NDArray[np.generic],
+    *,
+    n_clusters: int,
+    n_iter: int,
+    threshold: float,
+    mask: npt.NDArray[np.uint8] | None = None,
+    connectivity: tuple[
+        npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.float64]
+    ]
+    | None = None,
+) -> RenaResult: ...
+def rena_means(
+    x: npt.NDArray[np.generic], labels: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]: ...

@@ -1,7 +1,8 @@
 //! Dtype dispatch: a NumPy matrix of any supported dtype, read in place.
 
 use agglo::{
-    Agglomeration, AgglomerativeClustering, Element, FittedFeatureAgglomeration, MergeProgress,
+    Agglomeration, AgglomerativeClustering, Connectivity, Element, FittedFeatureAgglomeration,
+    FittedRena, MergeProgress, Rena,
 };
 use ndarray::{Array2, ArrayView2};
 use numpy::PyReadonlyArray2;
@@ -22,6 +23,15 @@ pub(crate) trait Matrix: Sync {
     ) -> agglo::Result<Agglomeration>;
     /// Pools the rows onto the model's clusters.
     fn pool(&self, model: &FittedFeatureAgglomeration) -> agglo::Result<Array2<f64>>;
+    /// Clusters the columns with ReNA over `graph`.
+    fn rena(
+        &self,
+        rena: &Rena,
+        graph: &Connectivity,
+        progress: &MergeProgress,
+    ) -> agglo::Result<FittedRena>;
+    /// ReNA's cluster means of the rows.
+    fn rena_means(&self, model: &FittedRena) -> agglo::Result<Array2<f64>>;
 }
 
 struct View<'a, A>(ArrayView2<'a, A>);
@@ -48,6 +58,19 @@ impl<A: Element> Matrix for View<'_, A> {
     }
 
     fn pool(&self, model: &FittedFeatureAgglomeration) -> agglo::Result<Array2<f64>> {
+        model.transform(self.0.view())
+    }
+
+    fn rena(
+        &self,
+        rena: &Rena,
+        graph: &Connectivity,
+        progress: &MergeProgress,
+    ) -> agglo::Result<FittedRena> {
+        rena.fit_with(self.0.view(), graph, progress)
+    }
+
+    fn rena_means(&self, model: &FittedRena) -> agglo::Result<Array2<f64>> {
         model.transform(self.0.view())
     }
 }

@@ -8,6 +8,7 @@
 
 mod arrays;
 mod interrupt;
+mod rena;
 
 use agglo::{AggloError, Connectivity, Pooling};
 use ndarray::{Array2, ArrayView2};
@@ -20,7 +21,7 @@ use crate::arrays::with_matrix;
 use crate::interrupt::run_interruptible;
 
 /// Maps a library error to the exception scikit-learn raises for it.
-fn to_py_err(err: AggloError) -> PyErr {
+pub(crate) fn to_py_err(err: AggloError) -> PyErr {
     match err {
         AggloError::TooLarge(_) => PyMemoryError::new_err(err.to_string()),
         _ => PyValueError::new_err(err.to_string()),
@@ -28,7 +29,7 @@ fn to_py_err(err: AggloError) -> PyErr {
 }
 
 /// The connectivity graph from SciPy's compressed rows.
-fn connectivity_from_csr(
+pub(crate) fn connectivity_from_csr(
     n_nodes: usize,
     indptr: &Bound<'_, PyAny>,
     indices: &Bound<'_, PyAny>,
@@ -118,7 +119,7 @@ fn fit<'py>(
 }
 
 /// `usize` ids as NumPy's `intp`.
-fn index_array<'py>(py: Python<'py>, ids: &[usize]) -> Bound<'py, PyArray1<isize>> {
+pub(crate) fn index_array<'py>(py: Python<'py>, ids: &[usize]) -> Bound<'py, PyArray1<isize>> {
     PyArray1::from_vec(py, ids.iter().map(|&i| i as isize).collect())
 }
 
@@ -224,7 +225,7 @@ fn linkage_matrix<'py>(
 }
 
 /// Labels as the library takes them, refusing negative ones.
-fn labels_of(labels: &PyReadonlyArray1<'_, isize>) -> PyResult<Vec<usize>> {
+pub(crate) fn labels_of(labels: &PyReadonlyArray1<'_, isize>) -> PyResult<Vec<usize>> {
     labels
         .as_array()
         .iter()
@@ -249,6 +250,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(cut, m)?)?;
     m.add_function(wrap_pyfunction!(linkage_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(rena::rena_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(rena::rena_means, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
