@@ -313,14 +313,31 @@ fn feature_rows<T: Real, A: Element>(x: ArrayView2<'_, A>) -> Cow<'_, [T]> {
         }
     }
     let mut out = vec![T::ZERO; n_samples * n_features];
+    let rows = x.as_slice();
     out.par_chunks_mut(BLOCK * n_samples)
         .enumerate()
         .for_each(|(block, chunk)| {
             let first = block * BLOCK;
             let count = chunk.len() / n_samples;
-            for (s, row) in x.outer_iter().enumerate() {
-                for f in 0..count {
-                    chunk[f * n_samples + s] = T::from_f64(row[first + f].to_f64());
+            for s in 0..n_samples {
+                let convert =
+                    |(f, v): (usize, &A)| chunk[f * n_samples + s] = T::from_f64(v.to_f64());
+                match rows {
+                    // Row-major: the block's values of sample `s` are contiguous.
+                    Some(values) => {
+                        let start = s * n_features + first;
+                        values[start..start + count]
+                            .iter()
+                            .enumerate()
+                            .for_each(convert);
+                    }
+                    None => x
+                        .row(s)
+                        .iter()
+                        .skip(first)
+                        .take(count)
+                        .enumerate()
+                        .for_each(convert),
                 }
             }
         });
