@@ -4,13 +4,14 @@
 use std::path::Path;
 use std::time::Instant;
 
-use agglo::{FittedFeatureAgglomeration, Pooling};
+use agglo::{FittedFeatureAgglomeration, FittedRena, Pooling};
 use anyhow::{Context, Result};
 use ndarray::{Array2, ArrayD, Ix1, IxDyn};
 use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
 use crate::cli::{ApplyArgs, Axis};
+use crate::fitted::Fitted;
 use crate::guard::{is_among, write_file_atomically};
 use crate::input::{read_data, read_mask};
 use crate::layout::Layout;
@@ -24,7 +25,7 @@ use agglo_io::MemoryLimit;
 /// A fitted model read back from its folder.
 struct SavedModel {
     description: ModelFile,
-    model: FittedFeatureAgglomeration,
+    model: Fitted,
     layout: Layout,
 }
 
@@ -61,9 +62,16 @@ fn load_model(dir: &Path) -> Result<SavedModel> {
             }
         })
         .collect::<Result<_>>()?;
-    let pooling: Pooling = description.params.pooling.parse()?;
-    let model = FittedFeatureAgglomeration::from_labels(labels, pooling)
-        .map_err(|e| bad_input(format!("{}: {e}", labels_path.display())))?;
+    let invalid = |e: agglo::AggloError| bad_input(format!("{}: {e}", labels_path.display()));
+    let model = if description.estimator == "ReNA" {
+        let scaling = description.params.rena.as_ref().is_some_and(|r| r.scaling);
+        Fitted::Rena(FittedRena::from_labels(labels, scaling).map_err(invalid)?)
+    } else {
+        let pooling: Pooling = description.params.pooling.parse()?;
+        Fitted::Agglomeration(
+            FittedFeatureAgglomeration::from_labels(labels, pooling).map_err(invalid)?,
+        )
+    };
     let mask = match &description.connectivity.mask {
         Some(_) => Some(read_mask(&dir.join("mask.npy"))?.inside),
         None => None,

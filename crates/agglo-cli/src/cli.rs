@@ -28,7 +28,8 @@ pub enum Command {
         agglo fit images.npy --grid 8,8 --n-clusters 32 --out result --figure result.png\n  \
         agglo fit series.nii.gz --mask brain.nii.gz --n-clusters 500 --out parcels\n  \
         agglo fit X.npy --connectivity graph.npz --linkage ward --distance-threshold 20 --out result\n  \
-        agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels")]
+        agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels\n  \
+        agglo fit series.nii.gz --mask brain.nii.gz --method rena --n-clusters 1000 --out rena")]
     Fit(Box<FitArgs>),
     /// Pool new data onto the clusters of a fitted model (features axis).
     #[command(after_help = "Examples:\n  \
@@ -120,6 +121,16 @@ pub enum Axis {
     Samples,
 }
 
+/// The clustering algorithm of `agglo fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// Hierarchical agglomerative clustering, scikit-learn's.
+    Agglomerative,
+    /// ReNA, recursive nearest agglomeration, nilearn's (features axis,
+    /// needs a graph: --grid, --mask, --connectivity or --knn).
+    Rena,
+}
+
 /// Flags of `agglo fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
@@ -150,24 +161,40 @@ pub struct FitArgs {
     /// like scikit-learn's kneighbors_graph(X, K, include_self=False).
     #[arg(long, value_name = "K", conflicts_with_all = ["grid", "connectivity", "mask"])]
     pub knn: Option<usize>,
+    /// The algorithm: scikit-learn's agglomerative clustering, or nilearn's
+    /// ReNA (fast and approximate; labels, reduced and restored as
+    /// nilearn's ReNA gives them).
+    #[arg(long, value_enum, default_value_t = Method::Agglomerative)]
+    pub method: Method,
     /// Stop at this many clusters.
     #[arg(long, value_name = "K")]
     pub n_clusters: Option<usize>,
+    /// ReNA: the largest number of rounds (it may end above --n-clusters).
+    #[arg(long, value_name = "N")]
+    pub n_iter: Option<usize>,
+    /// ReNA: edges within this relative distance of a node's nearest
+    /// neighbour are kept too [default: 1e-7].
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// ReNA: transform multiplies each cluster's mean by the square root of
+    /// its size.
+    #[arg(long)]
+    pub scaling: bool,
     /// Stop merging at this linkage distance instead.
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     pub distance_threshold: Option<f64>,
-    /// Linkage criterion.
-    #[arg(long, default_value = "ward", value_parser = names(agglo::Linkage::NAMES))]
-    pub linkage: String,
-    /// Distance between points.
-    #[arg(long, default_value = "euclidean", value_parser = names(agglo::Metric::NAMES))]
-    pub metric: String,
-    /// How the features of a cluster are pooled by transform.
-    #[arg(long, default_value = "mean", value_parser = names(agglo::Pooling::NAMES))]
-    pub pooling: String,
-    /// Whether to build the whole tree.
-    #[arg(long, default_value = "auto", value_parser = names(agglo::ComputeFullTree::NAMES))]
-    pub compute_full_tree: String,
+    /// Linkage criterion [default: ward].
+    #[arg(long, value_parser = names(agglo::Linkage::NAMES))]
+    pub linkage: Option<String>,
+    /// Distance between points [default: euclidean].
+    #[arg(long, value_parser = names(agglo::Metric::NAMES))]
+    pub metric: Option<String>,
+    /// How the features of a cluster are pooled by transform [default: mean].
+    #[arg(long, value_parser = names(agglo::Pooling::NAMES))]
+    pub pooling: Option<String>,
+    /// Whether to build the whole tree [default: auto].
+    #[arg(long, value_parser = names(agglo::ComputeFullTree::NAMES))]
+    pub compute_full_tree: Option<String>,
     /// Also write the merge distances (distances.npy).
     #[arg(long)]
     pub compute_distances: bool,

@@ -4,15 +4,16 @@ use std::time::Instant;
 
 use agglo::{
     AggloError, Agglomeration, AgglomerativeClustering, Connectivity, Element,
-    FeatureAgglomeration, Params, Pooling,
+    FeatureAgglomeration, FittedFeatureAgglomeration, Params, Pooling, Rena,
 };
 use anyhow::Result;
 use ndarray::{Array1, Array2, ArrayD, IxDyn};
 use ndarray_npy::WritableElement;
 
 use crate::bad_input;
-use crate::cli::{Axis, FitArgs};
+use crate::cli::{Axis, FitArgs, Method};
 use crate::figure;
+use crate::fitted::Fitted;
 use crate::guard::{check_file_path, refuse_replacing_input, StagedFile};
 use crate::input::{read_data, read_data_columns};
 use crate::model_file::{self, ModelFile};
@@ -29,16 +30,37 @@ struct Settings {
     /// Everything but the connectivity, which is built from the input.
     params: Params,
     pooling: Pooling,
+    /// `--method rena`: nilearn's ReNA instead of the agglomeration.
+    rena: Option<Rena>,
 }
 
 impl Settings {
     fn from_args(args: &FitArgs) -> Result<Self> {
+        let rena = match args.method {
+            Method::Rena => Some(rena_from_args(args)?),
+            Method::Agglomerative => {
+                for (given, flag) in [
+                    (args.n_iter.is_some(), "--n-iter"),
+                    (args.threshold.is_some(), "--threshold"),
+                    (args.scaling, "--scaling"),
+                ] {
+                    if given {
+                        return Err(bad_input(format!("{flag} applies to --method rena only")));
+                    }
+                }
+                None
+            }
+        };
         let mut params = Params::default();
         params.n_clusters = args.n_clusters;
         params.distance_threshold = args.distance_threshold;
-        params.linkage = args.linkage.parse()?;
-        params.metric = args.metric.parse()?;
-        params.compute_full_tree = args.compute_full_tree.parse()?;
+        params.linkage = args.linkage.as_deref().unwrap_or("ward").parse()?;
+        params.metric = args.metric.as_deref().unwrap_or("euclidean").parse()?;
+        params.compute_full_tree = args
+            .compute_full_tree
+            .as_deref()
+            .unwrap_or("auto")
+            .parse()?;
         params.compute_distances = args.compute_distances;
         params.check().map_err(|e| {
             let flags = match e {
@@ -52,9 +74,60 @@ impl Settings {
         })?;
         Ok(Settings {
             params,
-            pooling: args.pooling.parse()?,
+            pooling: args.pooling.as_deref().unwrap_or("mean").parse()?,
+            rena,
         })
     }
+}
+
+const NEEDS_GRAPH: &str = "--method rena needs a graph of the features: --grid, --mask, \
+     --connectivity or --knn (or a NIfTI input, whose voxels make the grid)";
+
+/// ReNA's parameters, refusing the flags that do not apply to it.
+fn rena_from_args(args: &FitArgs) -> Result<Rena> {
+    let graphs = [
+        args.grid.is_some(),
+        args.mask.is_some(),
+        args.connectivity.is_some(),
+        args.knn.is_some(),
+    ];
+    if !graphs.contains(&true) && !agglo_io::nifti_io::is_nifti(&args.input) {
+        return Err(bad_input(NEEDS_GRAPH));
+    }
+    let refused = [
+        (args.distance_threshold.is_some(), "--distance-threshold"),
+        (args.compute_distances, "--compute-distances"),
+        (args.linkage.is_some(), "--linkage"),
+        (args.metric.is_some(), "--metric"),
+        (args.pooling.is_some(), "--pooling"),
+        (args.compute_full_tree.is_some(), "--compute-full-tree"),
+        (args.axis == Axis::Samples, "--axis samples"),
+    ];
+    if let Some((_, flag)) = refused.iter().find(|(given, _)| *given) {
+        return Err(bad_input(format!(
+            "{flag} does not apply to --method rena (ReNA clusters the features \
+             into --n-clusters by nearest neighbours, without a tree)"
+        )));
+    }
+    let Some(n_clusters) = args.n_clusters else {
+        return Err(bad_input("--method rena needs --n-clusters"));
+    };
+    let mut rena = Rena::new().n_clusters(n_clusters).scaling(args.scaling);
+    if let Some(n_iter) = args.n_iter {
+        rena = rena.n_iter(n_iter);
+    }
+    if let Some(threshold) = args.threshold {
+        rena = rena.threshold(threshold);
+    }
+    rena.check().map_err(|e| {
+        let flag = match e {
+            AggloError::ZeroClusters => "--n-clusters",
+            AggloError::InvalidParameter { name: "n_iter", .. } => "--n-iter",
+            _ => "--threshold",
+        };
+        anyhow::Error::new(e).context(flag)
+    })?;
+    Ok(rena)
 }
 
 /// Runs `agglo fit`.
@@ -194,16 +267,31 @@ fn fit_and_stage<A: Element + WritableElement>(
             "--figure draws the features of an image: use it with --axis features",
         ));
     }
-    let (model, fitted) = match args.axis {
-        Axis::Features => {
+    let (model, fitted) = match (&settings.rena, args.axis) {
+        (Some(rena), _) => {
+            let graph = params
+                .connectivity
+                .as_ref()
+                .ok_or_else(|| bad_input(NEEDS_GRAPH))?;
+            let fitted = rena
+                .fit_with(x.view(), graph, progress.merges())
+                .map_err(|e| fitting(args, e))?;
+            drop(x);
+            let model =
+                FittedFeatureAgglomeration::from_labels(fitted.labels().to_vec(), Pooling::Mean)
+                    .map_err(|e| fitting(args, e))?
+                    .into_model();
+            (model, Some(Fitted::Rena(fitted)))
+        }
+        (None, Axis::Features) => {
             // The fit uses the data up; the pooling reads it again.
             let fitted = FeatureAgglomeration::from_params(params)
                 .pooling(settings.pooling)
                 .fit_owned_with(x, progress.merges())
                 .map_err(|e| fitting(args, e))?;
-            (fitted.model().clone(), Some(fitted))
+            (fitted.model().clone(), Some(Fitted::Agglomeration(fitted)))
         }
-        Axis::Samples => (
+        (None, Axis::Samples) => (
             AgglomerativeClustering::from_params(params)
                 .fit_owned_with(x, progress.merges())
                 .map_err(|e| fitting(args, e))?,
@@ -219,7 +307,9 @@ fn fit_and_stage<A: Element + WritableElement>(
     let children = Array2::from_shape_fn((model.children().len(), 2), |(k, c)| {
         model.children()[k][c] as i64
     });
-    staging.write_npy("children.npy", &children)?;
+    if settings.rena.is_none() {
+        staging.write_npy("children.npy", &children)?;
+    }
     if let Some(d) = model.distances() {
         staging.write_npy("distances.npy", &ndarray::ArrayView1::from(d))?;
     }
@@ -285,18 +375,31 @@ fn fit_and_stage<A: Element + WritableElement>(
         Axis::Features => (plan.dim.1, "features"),
         Axis::Samples => (plan.dim.0, "samples"),
     };
+    let how = match &settings.rena {
+        Some(_) => format!("ReNA, {} rounds", rena_rounds(fitted.as_ref())),
+        None => format!(
+            "{} linkage, {} merges",
+            settings.params.linkage,
+            model.children().len()
+        ),
+    };
     Ok(format!(
-        "{}: {n_points} {what} → {} clusters ({} linkage, {} merges); wrote {written} to {}{}",
+        "{}: {n_points} {what} → {} clusters ({how}); wrote {written} to {}{}",
         args.input.display(),
         model.n_clusters(),
-        settings.params.linkage,
-        model.children().len(),
         out.display(),
         args.figure
             .as_ref()
             .map(|p| format!(" and the figure {}", p.display()))
             .unwrap_or_default()
     ))
+}
+
+fn rena_rounds(fitted: Option<&Fitted>) -> usize {
+    match fitted {
+        Some(Fitted::Rena(m)) => m.n_rounds(),
+        _ => 0,
+    }
 }
 
 /// The parcellation image: label + 1 at the voxels clustered, 0 elsewhere,
@@ -347,10 +450,16 @@ fn describe(
     dim: (usize, usize),
     outputs: Vec<String>,
 ) -> ModelFile {
-    let (estimator, axis) = match args.axis {
-        Axis::Features => ("FeatureAgglomeration", "features"),
-        Axis::Samples => ("AgglomerativeClustering", "samples"),
+    let (estimator, axis) = match (&settings.rena, args.axis) {
+        (Some(_), _) => ("ReNA", "features"),
+        (None, Axis::Features) => ("FeatureAgglomeration", "features"),
+        (None, Axis::Samples) => ("AgglomerativeClustering", "samples"),
     };
+    let rena = settings.rena.as_ref().map(|r| model_file::RenaParams {
+        n_iter: r.get_n_iter(),
+        threshold: r.get_threshold(),
+        scaling: r.get_scaling(),
+    });
     ModelFile {
         format: "agglo-model".into(),
         format_version: 1,
@@ -360,11 +469,16 @@ fn describe(
         params: model_file::Params {
             n_clusters: settings.params.n_clusters,
             distance_threshold: settings.params.distance_threshold,
-            linkage: settings.params.linkage.to_string(),
+            linkage: if settings.rena.is_some() {
+                "rena".into()
+            } else {
+                settings.params.linkage.to_string()
+            },
             metric: settings.params.metric.to_string(),
             pooling: settings.pooling.to_string(),
             compute_full_tree: settings.params.compute_full_tree.to_string(),
             compute_distances: settings.params.compute_distances,
+            rena,
         },
         fitted: model_file::Fitted {
             n_clusters: model.n_clusters(),

@@ -14,6 +14,7 @@ mod cut;
 mod digits;
 mod figure;
 mod fit;
+mod fitted;
 mod guard;
 mod input;
 mod layout;

@@ -77,6 +77,20 @@ pub struct Params {
     pub compute_full_tree: String,
     /// Whether distances were asked for.
     pub compute_distances: bool,
+    /// ReNA's parameters, for a model of `--method rena`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rena: Option<RenaParams>,
+}
+
+/// nilearn's names for ReNA's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenaParams {
+    /// The largest number of rounds.
+    pub n_iter: usize,
+    /// The relative tolerance of the nearest-neighbour test.
+    pub threshold: f64,
+    /// Whether transform scales by the square root of the sizes.
+    pub scaling: bool,
 }
 
 /// Counts found by the fit.

@@ -8,7 +8,9 @@
 //! the whole array, and `restored.npy`, as large as the input, is written
 //! as the blocks go instead of being held.
 
-use agglo::{Element, FittedFeatureAgglomeration};
+use agglo::Element;
+
+use crate::fitted::Fitted;
 use anyhow::Result;
 use ndarray::{s, Array2, ArrayView2, Axis as NdAxis};
 
@@ -48,7 +50,7 @@ pub fn pool_input(
     layout: &Layout,
     shape: &[usize],
     dim: (usize, usize),
-    fitted: &FittedFeatureAgglomeration,
+    fitted: &Fitted,
     restored: &mut NpyRows,
     keep_first: usize,
 ) -> Result<Pooled> {
@@ -106,7 +108,7 @@ fn as_2d<A>(a: &ndarray::ArrayD<A>) -> ArrayView2<'_, A> {
 
 /// The pooling under way.
 struct Pooling<'a> {
-    fitted: &'a FittedFeatureAgglomeration,
+    fitted: &'a Fitted,
     reduced: Array2<f64>,
     done: usize,
     first: (Array2<f64>, Array2<f64>),

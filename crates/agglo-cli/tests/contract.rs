@@ -147,6 +147,20 @@ fn runs(dir: &Path) -> Vec<(&'static str, Vec<String>)> {
             ]),
         ),
         (
+            "rena",
+            args(&[
+                "fit",
+                &digits,
+                "--grid",
+                "8,8",
+                "--method",
+                "rena",
+                "--n-clusters",
+                "12",
+                "--scaling",
+            ]),
+        ),
+        (
             "nifti",
             args(&[
                 "fit",
@@ -217,7 +231,12 @@ fn every_file_and_key_written_is_in_the_contract() {
         assert_eq!(has("restored.npy"), name != "samples", "{name}");
         assert_eq!(has("mask.npy"), matches!(name, "mask" | "nifti"), "{name}");
         assert_eq!(has("labels.nii.gz"), name == "nifti", "{name}");
-        assert_eq!(has("linkage.npy"), name != "partial", "{name}");
+        assert_eq!(
+            has("linkage.npy"),
+            !matches!(name, "partial" | "rena"),
+            "{name}"
+        );
+        assert_eq!(has("children.npy"), name != "rena", "{name}");
         if has("linkage.npy") {
             // scipy's Z: the children as written, the size of the root last.
             let z = common::read_f64(out.join("linkage.npy"));

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod fixtures;
 mod refusals;
+mod rena;
 mod runs;
 
 #[path = "../common/mod.rs"]

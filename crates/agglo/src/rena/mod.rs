@@ -127,6 +127,26 @@ impl Rena {
         self
     }
 
+    /// The number of clusters asked for.
+    pub fn get_n_clusters(&self) -> usize {
+        self.n_clusters
+    }
+
+    /// The largest number of rounds.
+    pub fn get_n_iter(&self) -> usize {
+        self.n_iter
+    }
+
+    /// The nearest-neighbour tolerance.
+    pub fn get_threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Whether `transform` scales by `√size`.
+    pub fn get_scaling(&self) -> bool {
+        self.scaling
+    }
+
     /// Checks the parameters alone, before any data is read.
     ///
     /// # Errors
