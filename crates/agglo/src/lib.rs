@@ -61,6 +61,8 @@
 //!   summation orders, the distance kernels.
 //! - Pooling: [`FittedFeatureAgglomeration::transform`] and
 //!   [`FittedFeatureAgglomeration::inverse_transform`].
+//! - ReNA, nilearn's recursive nearest agglomeration with nilearn's labels:
+//!   [`Rena`], [`FittedRena`] (`rena/`).
 //!
 //! Reading and writing files is the `agglo-io` crate's; the `agglo`
 //! command is `agglo-cli`'s.
