@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import ROOT, machine, run_measured, scenario, warm  # noqa: E402
+from compare import ROOT, machine, run_measured, scenario, warm
 
 KS = (100, 500, 1000, 5000)
 
@@ -111,7 +110,8 @@ x_path, mask_path, k, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv
 x = np.load(x_path); mask = np.load(mask_path)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    model = ReNA(nibabel.Nifti1Image(mask.astype(np.uint8), np.eye(4)), n_clusters=k).fit(x)
+    img = nibabel.Nifti1Image(mask.astype(np.uint8), np.eye(4))
+    model = ReNA(img, n_clusters=k).fit(x)
 reduced = model.transform(x)
 restored = model.inverse_transform(reduced)
 np.save(out + "/labels.npy", model.labels_)
@@ -187,9 +187,10 @@ def large(sc: dict, agglo: str) -> dict:
 
 
 def rena_vs_ward(sc: dict) -> dict:
-    import agglo
     from sklearn.cluster import FeatureAgglomeration
     from sklearn.feature_extraction.image import grid_to_graph
+
+    import agglo
 
     d = Path(sc["dir"])
     x, mask = np.load(d / "X.npy"), np.load(d / "mask.npy")
@@ -276,7 +277,7 @@ def cmd_plot(args: argparse.Namespace) -> None:
     left.set(
         xscale="log",
         xlabel="clusters k",
-        ylabel="|X − restored|² / |X|²",
+        ylabel="|X − restored|² / |X|²",  # noqa: RUF001
         title="Reconstruction error, MNI152 2 mm",
     )
     left.legend()
