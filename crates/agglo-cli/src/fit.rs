@@ -252,7 +252,7 @@ impl Run<'_> {
 fn fit_and_stage<A: Element + WritableElement>(
     run: &Run<'_>,
     x: Array2<A>,
-    params: Params,
+    mut params: Params,
     mut staging: Staging,
 ) -> Result<String> {
     let Run {
@@ -271,12 +271,13 @@ fn fit_and_stage<A: Element + WritableElement>(
         (Some(rena), _) => {
             let graph = params
                 .connectivity
-                .as_ref()
+                .take()
                 .ok_or_else(|| bad_input(NEEDS_GRAPH))?;
+            // The graph and the data are dropped as soon as the fit is
+            // done with them; the pooling reads the input again.
             let fitted = rena
-                .fit_with(x.view(), graph, progress.merges())
+                .fit_owned_with(x, graph, progress.merges())
                 .map_err(|e| fitting(args, e))?;
-            drop(x);
             let model =
                 FittedFeatureAgglomeration::from_labels(fitted.labels().to_vec(), Pooling::Mean)
                     .map_err(|e| fitting(args, e))?

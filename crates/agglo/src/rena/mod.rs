@@ -51,24 +51,22 @@
 mod graph;
 mod grouping;
 mod reduce;
+mod rounds;
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
 
 use ndarray::{Array2, ArrayView2};
-use rayon::prelude::*;
 
 use crate::connectivity::Connectivity;
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
 use crate::estimator::{check_finite, require};
-use crate::exact::summation::Real;
 use crate::pooling;
 use crate::progress::MergeProgress;
-use graph::{Graph, Rows};
-use grouping::Grouping;
 use reduce::Members;
+use rounds::First;
 
 /// The parameters of a ReNA fit, nilearn's names and defaults:
 /// `n_clusters = 2`, `n_iter = 10`, `threshold = 1e-7`, `scaling = false`.
@@ -206,6 +204,65 @@ impl Rena {
         connectivity: &Connectivity,
         progress: &MergeProgress,
     ) -> Result<FittedRena> {
+        self.check_fit(x, connectivity)?;
+        let (labels, n_rounds) = match A::PRECISION {
+            Precision::F32 => rounds::run(
+                self,
+                First::<f32>::of_view(x),
+                x.nrows(),
+                Cow::Borrowed(connectivity),
+                progress,
+            )?,
+            _ => rounds::run(
+                self,
+                First::<f64>::of_view(x),
+                x.nrows(),
+                Cow::Borrowed(connectivity),
+                progress,
+            )?,
+        };
+        Ok(self.fitted(labels, n_rounds))
+    }
+
+    /// [`fit_with`](Self::fit_with) on data and a graph handed over: the
+    /// graph is dropped once the first level is built, and `x` once the
+    /// first round's means are (float64 data stored column-major is worked
+    /// on where it lies), so that the fit holds little besides `x` at any
+    /// time: what a caller short of memory wants.
+    ///
+    /// # Errors
+    /// As [`fit_with`](Self::fit_with).
+    pub fn fit_owned_with<A: Element>(
+        &self,
+        x: Array2<A>,
+        connectivity: Connectivity,
+        progress: &MergeProgress,
+    ) -> Result<FittedRena> {
+        self.check_fit(x.view(), &connectivity)?;
+        let width = x.nrows();
+        let (labels, n_rounds) = match A::PRECISION {
+            Precision::F32 => {
+                let first = First::<f32>::of_view(x.view()).into_owned();
+                drop(x);
+                rounds::run(self, first, width, Cow::Owned(connectivity), progress)?
+            }
+            _ => rounds::run(
+                self,
+                First::<f64>::of_owned(x),
+                width,
+                Cow::Owned(connectivity),
+                progress,
+            )?,
+        };
+        Ok(self.fitted(labels, n_rounds))
+    }
+
+    /// The checks of a fit that need the data's shape and values.
+    fn check_fit<A: Element>(
+        &self,
+        x: ArrayView2<'_, A>,
+        connectivity: &Connectivity,
+    ) -> Result<()> {
         self.check()?;
         let (n_samples, n_features) = x.dim();
         require("number of samples", n_samples, 2)?;
@@ -224,144 +281,20 @@ impl Rena {
             });
         }
         graph::check_size(n_features)?;
-        check_finite(x)?;
-        let (labels, n_rounds) = match A::PRECISION {
-            Precision::F32 => self.rounds::<f32, A>(x, connectivity, progress)?,
-            _ => self.rounds::<f64, A>(x, connectivity, progress)?,
-        };
+        check_finite(x)
+    }
+
+    fn fitted(&self, labels: Vec<u32>, n_rounds: usize) -> FittedRena {
         let n_clusters = labels.iter().max().map_or(0, |&l| l as usize + 1);
         let members = Members::of(&labels, n_clusters);
         let sizes = (0..n_clusters).map(|c| members.size(c)).collect();
-        Ok(FittedRena {
+        FittedRena {
             labels: labels.into_iter().map(|l| l as usize).collect(),
             sizes,
             n_rounds,
             scaling: self.scaling,
-        })
-    }
-
-    /// The rounds, data in precision `T`; the features' labels and the
-    /// number of rounds run.
-    fn rounds<T: Real, A: Element>(
-        &self,
-        x: ArrayView2<'_, A>,
-        connectivity: &Connectivity,
-        progress: &MergeProgress,
-    ) -> Result<(Vec<u32>, usize)> {
-        let n_features = x.ncols();
-        let width = x.nrows();
-        let first: Cow<'_, [T]> = feature_rows(x);
-        let first = Rows {
-            values: &first,
-            width,
-        };
-        let mut labels: Vec<u32> = (0..n_features as u32).collect();
-        let graph = graph::first_level(&first, connectivity);
-        let grouping = grouping::group(&graph, self.n_clusters, self.threshold);
-        if self.finished(&grouping, &mut labels, 1, progress)? {
-            return Ok((labels, 1));
-        }
-        let (mut data, mut graph) = self.next_level(&graph, &first, &grouping);
-        for round in 2..=self.n_iter {
-            let grouping = grouping::group(&graph, self.n_clusters, self.threshold);
-            if self.finished(&grouping, &mut labels, round, progress)? {
-                return Ok((labels, round));
-            }
-            let rows = Rows {
-                values: &data,
-                width,
-            };
-            let (next_data, next_graph) = self.next_level(&graph, &rows, &grouping);
-            data = next_data;
-            graph = next_graph;
-        }
-        unreachable!("the last round finishes")
-    }
-
-    /// Carries `grouping` into the features' labels; whether the fit ends
-    /// with this round.
-    fn finished(
-        &self,
-        grouping: &Grouping,
-        labels: &mut [u32],
-        round: usize,
-        progress: &MergeProgress,
-    ) -> Result<bool> {
-        labels
-            .par_iter_mut()
-            .with_min_len(1 << 14)
-            .for_each(|l| *l = grouping.labels[*l as usize]);
-        if !progress.set(labels.len() - grouping.n_components) {
-            return Err(AggloError::Cancelled);
-        }
-        Ok(grouping.n_components <= self.n_clusters || round == self.n_iter)
-    }
-
-    /// The next level's data and graph.
-    fn next_level<W: Real, T: Real>(
-        &self,
-        graph: &Graph<W>,
-        rows: &Rows<'_, T>,
-        grouping: &Grouping,
-    ) -> (Vec<T>, Graph<T>) {
-        let members = Members::of(&grouping.labels, grouping.n_components);
-        let data = reduce::reduce(rows, &members);
-        let reduced_rows = Rows {
-            values: &data,
-            width: rows.width,
-        };
-        let next = graph::reduced(
-            graph,
-            &grouping.labels,
-            grouping.n_components,
-            &reduced_rows,
-            T::from_f64(self.threshold),
-        );
-        (data, next)
-    }
-}
-
-/// The features of `x` as contiguous rows of their samples, in precision
-/// `T`: `x` itself when it already is `f64` stored column-major, else a
-/// copy made in blocks of features that stay in cache.
-fn feature_rows<T: Real, A: Element>(x: ArrayView2<'_, A>) -> Cow<'_, [T]> {
-    const BLOCK: usize = 64;
-    let (n_samples, n_features) = x.dim();
-    if let Some(values) = x.reversed_axes().to_slice() {
-        if let Some(values) = A::as_f64_slice(values).and_then(T::in_place) {
-            return Cow::Borrowed(values);
         }
     }
-    let mut out = vec![T::ZERO; n_samples * n_features];
-    let rows = x.as_slice();
-    out.par_chunks_mut(BLOCK * n_samples)
-        .enumerate()
-        .for_each(|(block, chunk)| {
-            let first = block * BLOCK;
-            let count = chunk.len() / n_samples;
-            for s in 0..n_samples {
-                let convert =
-                    |(f, v): (usize, &A)| chunk[f * n_samples + s] = T::from_f64(v.to_f64());
-                match rows {
-                    // Row-major: the block's values of sample `s` are contiguous.
-                    Some(values) => {
-                        let start = s * n_features + first;
-                        values[start..start + count]
-                            .iter()
-                            .enumerate()
-                            .for_each(convert);
-                    }
-                    None => x
-                        .row(s)
-                        .iter()
-                        .skip(first)
-                        .take(count)
-                        .enumerate()
-                        .for_each(convert),
-                }
-            }
-        });
-    Cow::Owned(out)
 }
 
 /// A fitted ReNA model: the features' clusters, and how `transform` pools.

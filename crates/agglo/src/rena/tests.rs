@@ -166,3 +166,42 @@ fn saved_labels_transform_and_scale_like_a_fit() {
         })
     ));
 }
+
+#[test]
+fn handed_over_data_gives_the_same_model_in_every_layout_and_type() {
+    let x = smooth(7, 20);
+    let graph = grid_to_graph(&[20, 20], None).unwrap();
+    let rena = Rena::new().n_clusters(30);
+    let expected = rena.fit(x.view(), &graph).unwrap();
+    let columns = crate::column_major(x.view());
+    for owned in [x.clone(), columns.clone()] {
+        let fitted = rena
+            .fit_owned_with(owned, graph.clone(), &MergeProgress::new())
+            .unwrap();
+        assert_eq!(fitted, expected);
+    }
+    let single = x.mapv(|v| v as f32);
+    let borrowed = rena.fit(single.view(), &graph).unwrap();
+    let owned = rena
+        .fit_owned_with(single, graph.clone(), &MergeProgress::new())
+        .unwrap();
+    assert_eq!(owned, borrowed);
+    let ints = x.mapv(|v| (v * 10.0).round() as i32);
+    let borrowed = rena.fit(ints.view(), &graph).unwrap();
+    let owned = rena
+        .fit_owned_with(ints, graph, &MergeProgress::new())
+        .unwrap();
+    assert_eq!(owned, borrowed);
+}
+
+#[test]
+fn a_cancelled_fit_stops() {
+    let x = smooth(3, 10);
+    let graph = grid_to_graph(&[10, 10], None).unwrap();
+    let progress = MergeProgress::new();
+    progress.cancel();
+    assert_eq!(
+        Rena::new().fit_with(x.view(), &graph, &progress),
+        Err(AggloError::Cancelled)
+    );
+}
