@@ -130,6 +130,35 @@ impl ComputeFullTree {
     }
 }
 
+/// What a fit with connectivity does when the graph has several connected
+/// components (scikit-learn has only the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum OnDisconnected {
+    /// scikit-learn's behaviour: warn and add edges between the components
+    /// (`_fix_connectivity`), so that merges can cross them.
+    #[default]
+    Complete,
+    /// Refuse the graph, naming the number of components and their sizes.
+    Raise,
+    /// A hard constraint: never merge across components. Each component is
+    /// clustered as it would be alone, the merges of all of them taken in
+    /// the order of their costs; `n_clusters` must be at least the number
+    /// of components, and the tree is a forest (one root a component).
+    Separate,
+}
+
+impl OnDisconnected {
+    /// The name of the parameter's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnDisconnected::Complete => "complete",
+            OnDisconnected::Raise => "raise",
+            OnDisconnected::Separate => "separate",
+        }
+    }
+}
+
 macro_rules! names {
     ($ty:ident, $what:literal, $expected:literal, { $($name:literal => $value:expr),+ $(,)? }) => {
         impl $ty {
@@ -177,6 +206,11 @@ names!(Pooling, "pooling", "mean, median, max, min", {
     "median" => Pooling::Median,
     "max" => Pooling::Max,
     "min" => Pooling::Min,
+});
+names!(OnDisconnected, "on_disconnected", "complete, raise, separate", {
+    "complete" => OnDisconnected::Complete,
+    "raise" => OnDisconnected::Raise,
+    "separate" => OnDisconnected::Separate,
 });
 names!(ComputeFullTree, "compute_full_tree", "auto, true, false", {
     "auto" => ComputeFullTree::Auto,

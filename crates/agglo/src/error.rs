@@ -194,6 +194,22 @@ pub enum AggloError {
         /// The shape of the image given.
         shape: Vec<usize>,
     },
+    /// `on_disconnected = raise` and a graph in several pieces.
+    #[error("the connectivity graph has {n_components} connected components (sizes {sizes}); on_disconnected is 'raise'")]
+    Disconnected {
+        /// The number of components.
+        n_components: usize,
+        /// Their sizes, in order of their smallest point (the first 20).
+        sizes: String,
+    },
+    /// `on_disconnected = separate` with fewer clusters than components.
+    #[error("n_clusters is {n_clusters}, but the connectivity graph has {n_components} connected components and on_disconnected is 'separate': ask for at least {n_components}")]
+    FewerClustersThanComponents {
+        /// The number of clusters asked for.
+        n_clusters: usize,
+        /// The number of components.
+        n_components: usize,
+    },
     /// A parameter outside the values it may take.
     #[error("{name} must be {rule}, got {value}")]
     InvalidParameter {

@@ -87,7 +87,7 @@ mod rena;
 mod tree;
 mod warning;
 
-pub use choices::{ComputeFullTree, Linkage, Metric, Pooling};
+pub use choices::{ComputeFullTree, Linkage, Metric, OnDisconnected, Pooling};
 pub use connectivity::{grid_to_graph, Connectivity};
 pub use connectivity::{img_to_graph, kneighbors_graph, WeightedGraph};
 pub use element::Element;

@@ -84,6 +84,13 @@ macro_rules! shared_builder {
             self.params.compute_distances = compute_distances;
             self
         }
+
+        /// What to do with a graph in several pieces (default: complete
+        /// it, as scikit-learn does; see [`OnDisconnected`](crate::OnDisconnected)).
+        pub fn on_disconnected(mut self, on_disconnected: crate::OnDisconnected) -> Self {
+            self.params.on_disconnected = on_disconnected;
+            self
+        }
     };
 }
 pub(crate) use shared_builder;

@@ -12,10 +12,11 @@ pub use params::Params;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use crate::choices::Metric;
+use crate::choices::{Metric, OnDisconnected};
+use crate::connectivity::connected_components;
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
-use crate::linkage::{build_tree, Points};
+use crate::linkage::{build_tree, Constraint, Points};
 use crate::progress::MergeProgress;
 
 /// When to stop merging.
@@ -51,7 +52,8 @@ impl Params {
                 });
             }
         }
-        let full_tree = self.builds_full_tree(n);
+        let separate = self.hard_components(stop)?;
+        let full_tree = self.builds_full_tree(n) && separate.is_none_or(|c| c == 1);
         let n_merges = self.n_merges(n)?;
         if progress.is_some_and(MergeProgress::is_cancelled) {
             return Err(AggloError::Cancelled);
@@ -59,7 +61,9 @@ impl Params {
         let (tree, warnings) = build_tree(
             self.linkage,
             points,
-            self.connectivity.as_ref(),
+            self.connectivity
+                .as_ref()
+                .map(|graph| Constraint { graph, separate }),
             self.metric,
             precision,
             n_merges,
@@ -78,14 +82,21 @@ impl Params {
                 tree.distances()[k]
             )));
         }
+        let roots = separate.unwrap_or(1);
         let n_clusters = match stop {
             StoppingRule::NClusters(k) => k,
             StoppingRule::DistanceThreshold(t) => {
-                tree.distances().iter().filter(|&&d| d >= t).count() + 1
+                tree.distances().iter().filter(|&&d| d >= t).count() + roots
             }
         };
         let labels = if full_tree {
             tree.cut(n_clusters)?
+        } else if separate.is_some() {
+            // The forest of the first n − k merges, its roots ranked.
+            let mut partial = tree.clone();
+            partial.children.truncate(n - n_clusters);
+            partial.distances.truncate(n - n_clusters);
+            partial.forest_labels()
         } else if tree.children().len() > n_merges {
             // Single linkage always returns all n − 1 merges (scikit-learn's
             // `children_` too), but labels the forest of the first n − k.
@@ -105,6 +116,45 @@ impl Params {
             has_distances: keep_distances,
             warnings,
         })
+    }
+}
+
+impl Params {
+    /// For `on_disconnected` `raise` or `separate` with a graph: its number
+    /// of components, after the checks (`raise` refuses more than one,
+    /// `separate` fewer clusters than components); `None` when the graph is
+    /// completed as scikit-learn completes it.
+    fn hard_components(&self, stop: StoppingRule) -> Result<Option<usize>> {
+        let Some(graph) = &self.connectivity else {
+            return Ok(None);
+        };
+        if self.on_disconnected == OnDisconnected::Complete {
+            return Ok(None);
+        }
+        let (n_components, labels) = connected_components(graph);
+        if n_components > 1 && self.on_disconnected == OnDisconnected::Raise {
+            let mut sizes = vec![0usize; n_components];
+            for &l in &labels {
+                sizes[l] += 1;
+            }
+            let mut listed: Vec<String> = sizes.iter().take(20).map(ToString::to_string).collect();
+            if n_components > 20 {
+                listed.push(format!("… {} more", n_components - 20));
+            }
+            return Err(AggloError::Disconnected {
+                n_components,
+                sizes: listed.join(", "),
+            });
+        }
+        if let StoppingRule::NClusters(k) = stop {
+            if k < n_components {
+                return Err(AggloError::FewerClustersThanComponents {
+                    n_clusters: k,
+                    n_components,
+                });
+            }
+        }
+        Ok((self.on_disconnected == OnDisconnected::Separate).then_some(n_components))
     }
 }
 

@@ -2,7 +2,7 @@
 //! names, and the checks scikit-learn makes on it.
 
 use super::StoppingRule;
-use crate::choices::{ComputeFullTree, Linkage, Metric};
+use crate::choices::{ComputeFullTree, Linkage, Metric, OnDisconnected};
 use crate::connectivity::Connectivity;
 use crate::error::{AggloError, Result};
 
@@ -44,6 +44,9 @@ pub struct Params {
     pub compute_full_tree: ComputeFullTree,
     /// Keep the merge distances even without a distance threshold.
     pub compute_distances: bool,
+    /// What to do with a graph in several pieces (default: complete it,
+    /// scikit-learn's behaviour).
+    pub on_disconnected: OnDisconnected,
 }
 
 impl Default for Params {
@@ -56,6 +59,7 @@ impl Default for Params {
             connectivity: None,
             compute_full_tree: ComputeFullTree::Auto,
             compute_distances: false,
+            on_disconnected: OnDisconnected::Complete,
         }
     }
 }

@@ -82,9 +82,20 @@ pub(crate) const TREE_BUILDERS: [(Linkage, Builder, Builder); 4] = [
     ),
 ];
 
+/// A connectivity constraint, and how its components are treated.
+pub(crate) struct Constraint<'g> {
+    pub(crate) graph: &'g Connectivity,
+    /// `Some(n_components)`: a hard constraint (`on_disconnected =
+    /// separate`); `None`: completed when disconnected.
+    pub(crate) separate: Option<usize>,
+}
+
 /// The tree of `points` for `linkage`, under `connectivity` when given
 /// (completed first when disconnected, with a warning), stopping after
-/// `n_merges` merges.
+/// `n_merges` merges. With `separate = Some(n_components)` the graph is
+/// used as it is, a hard constraint: the tree is a forest with a root in
+/// each of its `n_components` components, and stops at
+/// `n_points − n_components` merges at most.
 ///
 /// # Errors
 /// A graph of the wrong size, and what the builders refuse (cosine with a
@@ -93,7 +104,7 @@ pub(crate) const TREE_BUILDERS: [(Linkage, Builder, Builder); 4] = [
 pub(crate) fn build_tree(
     linkage: Linkage,
     points: Points<'_>,
-    connectivity: Option<&Connectivity>,
+    connectivity: Option<Constraint<'_>>,
     metric: Metric,
     precision: Precision,
     n_merges: usize,
@@ -103,7 +114,11 @@ pub(crate) fn build_tree(
         .into_iter()
         .find(|&(l, _, _)| l == linkage)
         .expect("every linkage has builders");
-    let Some(connectivity) = connectivity else {
+    let Some(Constraint {
+        graph: connectivity,
+        separate,
+    }) = connectivity
+    else {
         let job = Job {
             points,
             graph: None,
@@ -115,6 +130,18 @@ pub(crate) fn build_tree(
         };
         return Ok((unstructured(job)?, Vec::new()));
     };
+    if let Some(n_components) = separate {
+        let job = Job {
+            n_merges: n_merges.min(connectivity.n_nodes().saturating_sub(n_components)),
+            points,
+            graph: Some(connectivity),
+            metric,
+            precision,
+            n_connected_components: n_components,
+            progress,
+        };
+        return Ok((structured(job)?, Vec::new()));
+    }
     // scikit-learn completes Ward's graph in euclidean distance whatever
     // the metric, the others' in their own.
     let completion_metric = match linkage {
