@@ -198,6 +198,12 @@ pub struct FitArgs {
     /// Also write the merge distances (distances.npy).
     #[arg(long)]
     pub compute_distances: bool,
+    /// A graph in several pieces: complete it as scikit-learn does (warning,
+    /// merges may cross pieces), raise (refuse it, naming the pieces), or
+    /// separate (never merge across pieces: --n-clusters at least their
+    /// number; the tree is a forest) [default: complete].
+    #[arg(long, value_parser = names(agglo::OnDisconnected::NAMES))]
+    pub on_disconnected: Option<String>,
     /// The array to use from an .npz archive (default: its only array).
     #[arg(long, value_name = "NAME")]
     pub key: Option<String>,

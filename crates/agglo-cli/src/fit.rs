@@ -62,6 +62,11 @@ impl Settings {
             .unwrap_or("auto")
             .parse()?;
         params.compute_distances = args.compute_distances;
+        params.on_disconnected = args
+            .on_disconnected
+            .as_deref()
+            .unwrap_or("complete")
+            .parse()?;
         params.check().map_err(|e| {
             let flags = match e {
                 AggloError::AmbiguousStop => "--n-clusters, --distance-threshold",
@@ -101,6 +106,7 @@ fn rena_from_args(args: &FitArgs) -> Result<Rena> {
         (args.metric.is_some(), "--metric"),
         (args.pooling.is_some(), "--pooling"),
         (args.compute_full_tree.is_some(), "--compute-full-tree"),
+        (args.on_disconnected.is_some(), "--on-disconnected"),
         (args.axis == Axis::Samples, "--axis samples"),
     ];
     if let Some((_, flag)) = refused.iter().find(|(given, _)| *given) {
@@ -479,6 +485,7 @@ fn describe(
             pooling: settings.pooling.to_string(),
             compute_full_tree: settings.params.compute_full_tree.to_string(),
             compute_distances: settings.params.compute_distances,
+            on_disconnected: settings.params.on_disconnected.to_string(),
             rena,
         },
         fitted: model_file::Fitted {

@@ -77,9 +77,17 @@ pub struct Params {
     pub compute_full_tree: String,
     /// Whether distances were asked for.
     pub compute_distances: bool,
+    /// `complete`, `raise` or `separate` (models written before it existed
+    /// were fitted as `complete`).
+    #[serde(default = "complete")]
+    pub on_disconnected: String,
     /// ReNA's parameters, for a model of `--method rena`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rena: Option<RenaParams>,
+}
+
+fn complete() -> String {
+    "complete".into()
 }
 
 /// nilearn's names for ReNA's parameters.

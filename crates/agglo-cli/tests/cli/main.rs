@@ -9,6 +9,7 @@ use ndarray::{Array1, Array2, ArrayD};
 use ndarray_npy::WriteNpyExt;
 use serde_json::Value;
 
+mod constraints;
 mod fixtures;
 mod refusals;
 mod rena;
