@@ -108,6 +108,7 @@ def native_fit(
     distance_threshold: float | None,
     compute_full_tree: Any,
     compute_distances: bool,
+    on_disconnected: str = "complete",
     stacklevel: int = 3,
 ) -> _native.FitResult:
     """Fits the tree over the rows of ``points`` in the native layer and
@@ -132,6 +133,7 @@ def native_fit(
         compute_full_tree=full,
         compute_distances=bool(compute_distances),
         connectivity=graph,
+        on_disconnected=on_disconnected,
     )
     if result["disconnected_components"] is not None:
         warnings.warn(

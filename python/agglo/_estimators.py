@@ -11,13 +11,14 @@ custom ``pooling_func``) runs in scikit-learn itself, with its results.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.sparse import issparse
 from sklearn import cluster as _sk
 from sklearn.base import _fit_context
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
 from agglo import _core, _native
@@ -61,11 +62,18 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
             "work with euclidean distances (i.e. 'euclidean' and 'l2')."
         )
     native = _core.native_array(points)
+    on_disconnected = getattr(estimator, "on_disconnected", "complete")
     if (
         native is None
         or not isinstance(metric, str)
         or metric not in _core.NATIVE_METRICS
     ):
+        if on_disconnected != "complete":
+            raise ValueError(
+                f"on_disconnected={on_disconnected!r} is agglo's own: it needs "
+                "a metric agglo computes (one of "
+                f"{', '.join(sorted(_core.NATIVE_METRICS))}) and numeric data"
+            )
         return _ORIGINAL_FIT(estimator, points)
 
     connectivity = estimator.connectivity
@@ -94,6 +102,7 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
         distance_threshold=threshold,
         compute_full_tree=estimator.compute_full_tree,
         compute_distances=return_distance,
+        on_disconnected=on_disconnected,
         stacklevel=4,
     )
     estimator.children_ = result["children"]
@@ -121,6 +130,36 @@ class AgglomerativeClustering(TreeCuts, _sk.AgglomerativeClustering):
     array([1, 1, 1, 0, 0, 0])
     """
 
+    _parameter_constraints: ClassVar[dict[str, Any]] = {
+        **_sk.AgglomerativeClustering._parameter_constraints,
+        "on_disconnected": [StrOptions({"complete", "raise", "separate"})],
+    }
+
+    def __init__(
+        self,
+        n_clusters: int | None = 2,
+        *,
+        metric: Any = "euclidean",
+        memory: Any = None,
+        connectivity: Any = None,
+        compute_full_tree: Any = "auto",
+        linkage: str = "ward",
+        distance_threshold: float | None = None,
+        compute_distances: bool = False,
+        on_disconnected: str = "complete",
+    ) -> None:
+        super().__init__(
+            n_clusters=n_clusters,
+            metric=metric,
+            memory=memory,
+            connectivity=connectivity,
+            compute_full_tree=compute_full_tree,
+            linkage=linkage,
+            distance_threshold=distance_threshold,
+            compute_distances=compute_distances,
+        )
+        self.on_disconnected = on_disconnected
+
     def _fit(self, X: np.ndarray) -> AgglomerativeClustering:
         return _fit_tree(self, X)
 
@@ -139,6 +178,38 @@ class FeatureAgglomeration(TreeCuts, _sk.FeatureAgglomeration):
     >>> agglo.transform(X).shape
     (3, 3)
     """
+
+    _parameter_constraints: ClassVar[dict[str, Any]] = {
+        **_sk.FeatureAgglomeration._parameter_constraints,
+        "on_disconnected": [StrOptions({"complete", "raise", "separate"})],
+    }
+
+    def __init__(
+        self,
+        n_clusters: int | None = 2,
+        *,
+        metric: Any = "euclidean",
+        memory: Any = None,
+        connectivity: Any = None,
+        compute_full_tree: Any = "auto",
+        linkage: str = "ward",
+        pooling_func: Any = np.mean,
+        distance_threshold: float | None = None,
+        compute_distances: bool = False,
+        on_disconnected: str = "complete",
+    ) -> None:
+        super().__init__(
+            n_clusters=n_clusters,
+            metric=metric,
+            memory=memory,
+            connectivity=connectivity,
+            compute_full_tree=compute_full_tree,
+            linkage=linkage,
+            pooling_func=pooling_func,
+            distance_threshold=distance_threshold,
+            compute_distances=compute_distances,
+        )
+        self.on_disconnected = on_disconnected
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None) -> FeatureAgglomeration:

@@ -30,6 +30,7 @@ def fit(
         npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.float64]
     ]
     | None,
+    on_disconnected: str = ...,
 ) -> FitResult:
     """Fits the tree over the rows of ``x`` (its columns with ``transpose``)."""
 

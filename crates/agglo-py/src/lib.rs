@@ -55,7 +55,7 @@ pub(crate) fn connectivity_from_csr(
 #[pyfunction]
 #[pyo3(signature = (
     x, *, transpose, n_clusters, distance_threshold, linkage, metric,
-    compute_full_tree, compute_distances, connectivity
+    compute_full_tree, compute_distances, connectivity, on_disconnected = "complete"
 ))]
 #[allow(clippy::too_many_arguments)]
 fn fit<'py>(
@@ -73,8 +73,10 @@ fn fit<'py>(
         Bound<'py, PyAny>,
         PyReadonlyArray1<'py, f64>,
     )>,
+    on_disconnected: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut params = agglo::Params::default();
+    params.on_disconnected = on_disconnected.parse().map_err(to_py_err)?;
     params.n_clusters = n_clusters;
     params.distance_threshold = distance_threshold;
     params.linkage = linkage.parse().map_err(to_py_err)?;
