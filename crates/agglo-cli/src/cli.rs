@@ -53,6 +53,33 @@ pub enum Command {
         agglo cut model --n-clusters 10,20,50,100 --out sweep.npy   # one row per k\n  \
         agglo cut model --distance-threshold 12.5 --out labels.npy")]
     Cut(CutArgs),
+    /// Draw the tree of a fitted model as a dendrogram (scipy's layout):
+    /// the model must hold the full tree and its distances (fit with
+    /// --compute-full-tree true --compute-distances).
+    #[command(after_help = "Examples:\n  \
+        agglo fit X.npy --grid 64,64 --n-clusters 100 --compute-full-tree true --compute-distances --out model\n  \
+        agglo dendrogram model --out tree.png                # the last 63 merges\n  \
+        agglo dendrogram model --truncate 200 --out tree.svg\n\n\
+        Ward distances under a connectivity constraint need not grow with the merges:\n\
+        a merge drawn below one of its parts is one the tree holds, not a drawing error.")]
+    Dendrogram(DendrogramArgs),
+}
+
+/// Flags of `agglo dendrogram`.
+#[derive(Debug, Args)]
+pub struct DendrogramArgs {
+    /// The folder `agglo fit` wrote.
+    pub model: PathBuf,
+    /// The figure to write: .png (800 × 450) or .svg.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Draw only the last N − 1 merges, over the N clusters they join
+    /// (scipy's truncate_mode="lastp") [default: 64].
+    #[arg(long, value_name = "N")]
+    pub truncate: Option<usize>,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Flags of `agglo cut`.

@@ -43,7 +43,7 @@ pub fn run(args: &CutArgs) -> Result<()> {
             ))
         }
     };
-    let tree = read_tree(&args.model, args.distance_threshold.is_some())?;
+    let tree = read_tree(&args.model, args.distance_threshold.is_some(), "cut")?;
     let cut = |ks: &[usize]| {
         tree.cut_many(ks)
             .map_err(|e| anyhow::Error::new(e).context("--n-clusters"))
@@ -86,15 +86,16 @@ fn npy<D: ndarray::Dimension>(array: &ndarray::Array<i64, D>) -> Result<Vec<u8>>
 }
 
 /// The full tree of the model folder `dir`: `children.npy`, checked against
-/// `model.json`, with `distances.npy` when `with_distances`.
-fn read_tree(dir: &Path, with_distances: bool) -> Result<Tree> {
+/// `model.json`, with `distances.npy` when `with_distances`; `purpose`
+/// (`cut`, `drawn`) words the refusal of a partial tree.
+pub(crate) fn read_tree(dir: &Path, with_distances: bool, purpose: &str) -> Result<Tree> {
     let model = ModelFile::read(dir)?;
     let n = model.fitted.n_leaves;
     let merges = model.fitted.n_merges;
     if merges + 1 != n {
         return Err(bad_input(format!(
-            "--model {}: the tree stops after {merges} of {} merges, so it can only be cut \
-             where it stops; refit with --compute-full-tree true to cut it at any k",
+            "--model {}: the tree stops after {merges} of {} merges, so it cannot be \
+             {purpose}; refit with --compute-full-tree true",
             dir.display(),
             n.saturating_sub(1)
         )));
@@ -122,8 +123,8 @@ fn read_tree(dir: &Path, with_distances: bool) -> Result<Tree> {
         let path = dir.join("distances.npy");
         if !path.is_file() {
             return Err(bad_input(format!(
-                "--model {}: no distances.npy to cut at a threshold; refit with \
-                 --compute-distances",
+                "--model {}: no distances.npy, which the tree must have to be {purpose} \
+                 at its distances; refit with --compute-distances",
                 dir.display()
             )));
         }

@@ -11,6 +11,7 @@
 mod apply;
 mod cli;
 mod cut;
+mod dendrogram;
 mod digits;
 mod figure;
 mod fit;
@@ -95,6 +96,7 @@ pub fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Transform(opts) => apply::transform(&opts),
         cli::Command::InverseTransform(opts) => apply::inverse_transform(&opts),
         cli::Command::Cut(opts) => cut::run(&opts),
+        cli::Command::Dendrogram(opts) => dendrogram::run(&opts),
     }
 }
 

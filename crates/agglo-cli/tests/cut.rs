@@ -135,7 +135,7 @@ fn what_cannot_be_cut_is_refused() {
             d,
             &["cut", "full", "--distance-threshold", "3", "--out", "x.npy"],
         ),
-        "no distances.npy to cut at a threshold; refit with --compute-distances",
+        "no distances.npy, which the tree must have to be cut at its distances; refit with --compute-distances",
     );
     refused(
         &agglo(

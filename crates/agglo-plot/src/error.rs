@@ -9,6 +9,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PlotError {
+    /// A tree a dendrogram cannot be drawn from.
+    #[error("cannot draw the dendrogram: {0}")]
+    InvalidTree(String),
     /// The agglomeration figure needs as many restored images as originals.
     #[error(
         "originals and restored counts differ (originals = {originals}, restored = {restored})"

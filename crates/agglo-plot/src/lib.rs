@@ -54,6 +54,7 @@
 
 mod agglomeration;
 pub mod colormap;
+mod dendrogram;
 mod error;
 mod figure;
 mod image;
@@ -65,6 +66,7 @@ mod text;
 
 pub use agglomeration::{AgglomerationFigure, DPI, FIGSIZE_IN};
 pub use colormap::Colormap;
+pub use dendrogram::Dendrogram;
 pub use error::PlotError;
 pub use figure::{
     Figure, Panel, AXES_LINEWIDTH_PT, DEFAULT_TITLE_SIZE_PT, MAX_SIDE_PX, TITLE_PAD_PT,

@@ -14,7 +14,7 @@ use crate::image::pixel_map;
 use crate::text::{self, PathSegment};
 
 /// Formats a coordinate with at most 4 decimals and no trailing zeros.
-fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -118,36 +118,7 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         }
         let _ = writeln!(svg, r##"  <path d="{frame}" fill="#000000"/>"##);
         if let Some(title) = &panel.title {
-            let mut d = String::new();
-            for glyph in &title.layout.glyphs {
-                let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up);
-                for seg in text::glyph_outline(&title.layout, glyph, ox, h - oy) {
-                    match seg {
-                        PathSegment::MoveTo(x, y) => {
-                            let _ = write!(d, "M{} {}", num(x), num(y));
-                        }
-                        PathSegment::LineTo(x, y) => {
-                            let _ = write!(d, "L{} {}", num(x), num(y));
-                        }
-                        PathSegment::QuadTo(a, b, x, y) => {
-                            let _ = write!(d, "Q{} {} {} {}", num(a), num(b), num(x), num(y));
-                        }
-                        PathSegment::CubicTo(a, b, c, e, x, y) => {
-                            let _ = write!(
-                                d,
-                                "C{} {} {} {} {} {}",
-                                num(a),
-                                num(b),
-                                num(c),
-                                num(e),
-                                num(x),
-                                num(y)
-                            );
-                        }
-                        PathSegment::Close => d.push('Z'),
-                    }
-                }
-            }
+            let d = text_path(&title.layout, title.x, title.y_up, h);
             let _ = writeln!(
                 svg,
                 r##"  <path d="{}" fill="#000000" role="img" aria-label="{}"><title>{}</title></path>"##,
@@ -160,6 +131,42 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// The glyph outlines of `layout` as one SVG path, the string starting at
+/// `x` on the baseline `y_up` (pixels from the bottom of a canvas `h` high).
+pub(crate) fn text_path(layout: &text::TextLayout, x: f64, y_up: f64, h: f64) -> String {
+    let mut d = String::new();
+    for glyph in &layout.glyphs {
+        let (ox, oy) = text::glyph_origin(glyph, x, y_up);
+        for seg in text::glyph_outline(layout, glyph, ox, h - oy) {
+            match seg {
+                PathSegment::MoveTo(x, y) => {
+                    let _ = write!(d, "M{} {}", num(x), num(y));
+                }
+                PathSegment::LineTo(x, y) => {
+                    let _ = write!(d, "L{} {}", num(x), num(y));
+                }
+                PathSegment::QuadTo(a, b, x, y) => {
+                    let _ = write!(d, "Q{} {} {} {}", num(a), num(b), num(x), num(y));
+                }
+                PathSegment::CubicTo(a, b, c, e, x, y) => {
+                    let _ = write!(
+                        d,
+                        "C{} {} {} {} {} {}",
+                        num(a),
+                        num(b),
+                        num(c),
+                        num(e),
+                        num(x),
+                        num(y)
+                    );
+                }
+                PathSegment::Close => d.push('Z'),
+            }
+        }
+    }
+    d
 }
 
 #[cfg(test)]

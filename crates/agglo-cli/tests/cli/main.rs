@@ -10,6 +10,7 @@ use ndarray_npy::WriteNpyExt;
 use serde_json::Value;
 
 mod constraints;
+mod dendrogram;
 mod fixtures;
 mod refusals;
 mod rena;
@@ -19,7 +20,7 @@ mod runs;
 mod common;
 use common::{agglo, fixtures, read_f64, read_i64, refused, stderr, stdout, write_digits};
 
-fn png_size(bytes: &[u8]) -> (u32, u32) {
+pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
     let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
     let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
