@@ -30,6 +30,8 @@ struct SavedModel {
 }
 
 fn load_model(dir: &Path) -> Result<SavedModel> {
+    // No run switches the folder while it is read.
+    let _switch_out = crate::folder::read_lock(dir);
     let description = ModelFile::read(dir)?;
     if description.axis != "features" {
         return Err(bad_input(format!(

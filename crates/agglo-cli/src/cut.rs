@@ -89,6 +89,8 @@ fn npy<D: ndarray::Dimension>(array: &ndarray::Array<i64, D>) -> Result<Vec<u8>>
 /// `model.json`, with `distances.npy` when `with_distances`; `purpose`
 /// (`cut`, `drawn`) words the refusal of a partial tree.
 pub(crate) fn read_tree(dir: &Path, with_distances: bool, purpose: &str) -> Result<Tree> {
+    // No run switches the folder while it is read.
+    let _switch_out = crate::folder::read_lock(dir);
     let model = ModelFile::read(dir)?;
     let n = model.fitted.n_leaves;
     let merges = model.fitted.n_merges;

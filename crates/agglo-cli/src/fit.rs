@@ -148,6 +148,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         check_file_path(path)?;
     }
     refuse_replacing_input(&args.input, &args.out, FIT_OUTPUTS)?;
+    let identity = crate::identity::of(&args.input)?;
     let staging = Staging::new(&args.out, FIT_OUTPUTS)?;
     let progress = Progress::start(args.quiet).with_timings(args.timings);
     progress.stage(&format!("reading {}", args.input.display()));
@@ -175,12 +176,15 @@ pub fn run(args: &FitArgs) -> Result<()> {
     };
     // More clusters than points: the fit itself says so.
     progress.track_merges("fitting", params.n_merges(n_points).unwrap_or(0));
+    // The data fitted is the file as it was when agglo first looked.
+    crate::identity::check_unchanged(&args.input, &identity)?;
     let run = Run {
         args,
         settings: &settings,
         plan: &plan,
         svg_figure,
         progress: &progress,
+        identity: &identity,
     };
     let result = match x {
         NumericArray::F64(x) => run.fit_and_stage(into_2d(x), params, staging),
@@ -241,6 +245,8 @@ struct Run<'a> {
     plan: &'a Plan,
     svg_figure: Option<bool>,
     progress: &'a Progress,
+    /// The input as it was read for the fit; the pooling reads it again.
+    identity: &'a crate::identity::Identity,
 }
 
 impl Run<'_> {
@@ -267,6 +273,7 @@ fn fit_and_stage<A: Element + WritableElement>(
         plan,
         svg_figure,
         progress,
+        identity,
     } = *run;
     if svg_figure.is_some() && args.axis == Axis::Samples {
         return Err(bad_input(
@@ -330,6 +337,7 @@ fn fit_and_stage<A: Element + WritableElement>(
         let reduced_path = staging.reserve("reduced.npy");
         let mut restored = staging.npy_rows("restored.npy", plan.dim)?;
         let shown = if svg_figure.is_some() { 4 } else { 0 };
+        crate::identity::check_unchanged(&args.input, identity)?;
         let pooled = pool_input(
             args,
             &plan.layout,
@@ -339,6 +347,8 @@ fn fit_and_stage<A: Element + WritableElement>(
             &mut restored,
             shown,
         )?;
+        // Pooled from the very data fitted.
+        crate::identity::check_unchanged(&args.input, identity)?;
         restored.finish()?;
         progress.stage("writing");
         write_npy_file(&reduced_path, &pooled.reduced)?;
@@ -374,7 +384,7 @@ fn fit_and_stage<A: Element + WritableElement>(
         (Some(path), Some(bytes)) => Some(StagedFile::write(path, &bytes)?),
         _ => None,
     };
-    let out = staging.commit(FIT_OUTPUTS)?;
+    let out = staging.commit()?;
     if let Some(figure) = figure {
         figure.commit()?;
     }

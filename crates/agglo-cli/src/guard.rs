@@ -64,7 +64,7 @@ impl StagedFile {
         let dir = check_file_path(path)?;
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| crate::folder::bounded(&n.to_string_lossy()))
             .unwrap_or_default();
         remove_abandoned(&dir, &format!(".{name}.agglo-tmp-"));
         let staged = StagedFile {

@@ -18,6 +18,7 @@ use ndarray_npy::{WritableElement, WriteNpyExt};
 use agglo_io::direct_write::DirectFile;
 
 use crate::bad_input;
+use crate::folder::{self, Resolved};
 use crate::guard::{earlier_outputs, remove_abandoned};
 
 /// Result files `agglo fit` may write; those a new run does not produce are
@@ -38,7 +39,11 @@ pub const FIT_OUTPUTS: &[&str] = &[
 /// Files being prepared for an output folder.
 #[derive(Debug)]
 pub struct Staging {
+    /// `--out` as given, for messages.
     target: PathBuf,
+    resolved: Resolved,
+    /// Held for the whole run: one run at a time writes into a folder.
+    _run_lock: folder::Lock,
     staging: PathBuf,
     written: Vec<String>,
     /// The files an earlier run of agglo wrote into `target` (its
@@ -61,18 +66,17 @@ impl Staging {
     /// names that agglo did not write, or the staging folder cannot be
     /// created.
     pub fn new(target: &Path, outputs: &[&str]) -> Result<Self> {
-        if target.exists() && !target.is_dir() {
-            return Err(bad_input(format!(
-                "--out {}: exists and is not a folder",
-                target.display()
-            )));
-        }
-        let ours = earlier_outputs(target);
+        let resolved = folder::resolve(target)?;
+        let known = |name: &String| outputs.iter().any(|o| o == name);
+        let ours: Vec<String> = earlier_outputs(&resolved.target)
+            .into_iter()
+            .filter(known)
+            .collect();
         let foreign: Vec<&str> = outputs
             .iter()
             .copied()
             .filter(|name| {
-                let path = target.join(name);
+                let path = resolved.target.join(name);
                 (path.exists() || path.is_symlink()) && !ours.iter().any(|o| o == name)
             })
             .collect();
@@ -88,12 +92,14 @@ impl Staging {
                 if foreign.len() == 1 { "it" } else { "them" },
             )));
         }
-        let base = nearest_existing_ancestor(target);
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        remove_abandoned(&base, &format!(".{name}.agglo-staging-"));
-        let staging = base.join(format!(".{name}.agglo-staging-{}", std::process::id()));
+        let run_lock = resolved.lock_run(target)?;
+        let base = &resolved.base;
+        remove_abandoned(base, &format!(".{}.agglo-staging-", resolved.stem));
+        let staging = base.join(format!(
+            ".{}.agglo-staging-{}",
+            resolved.stem,
+            std::process::id()
+        ));
         if staging.exists() {
             fs::remove_dir_all(&staging).ok();
         }
@@ -101,6 +107,8 @@ impl Staging {
             .with_context(|| format!("cannot create a staging folder in {}", base.display()))?;
         Ok(Staging {
             target: target.to_path_buf(),
+            resolved,
+            _run_lock: run_lock,
             staging,
             written: Vec::new(),
             ours,
@@ -170,33 +178,18 @@ impl Staging {
         })
     }
 
-    /// Moves every staged file into the output folder (created if missing)
-    /// and removes the files listed in `known` that an earlier run of
-    /// agglo wrote there and this one did not.
+    /// Replaces the output folder's earlier outputs with the staged files,
+    /// all at once where the folder holds nothing else (see
+    /// [`crate::folder`]); outputs of an earlier run that this one did not
+    /// write are gone afterwards.
     ///
     /// # Errors
     /// The output folder cannot be created or a rename fails.
-    pub fn commit(mut self, known: &[&str]) -> Result<PathBuf> {
-        fs::create_dir_all(&self.target).with_context(|| {
-            format!("cannot create the output folder {}", self.target.display())
-        })?;
-        for name in &self.written {
-            let to = self.target.join(name);
-            fs::rename(self.staging.join(name), &to)
-                .with_context(|| format!("cannot move {} into place", to.display()))?;
-        }
-        for stale in known
-            .iter()
-            .filter(|k| !self.written.iter().any(|w| w == *k) && self.ours.iter().any(|o| o == *k))
-        {
-            let path = self.target.join(stale);
-            if path.is_file() {
-                fs::remove_file(&path)
-                    .with_context(|| format!("cannot remove the stale {}", path.display()))?;
-            }
-        }
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let _readers_out = self.resolved.lock_commit()?;
+        self.resolved
+            .switch(&self.staging, &self.written, &self.ours)?;
         self.committed = true;
-        fs::remove_dir_all(&self.staging).ok();
         Ok(self.target.clone())
     }
 
@@ -299,20 +292,6 @@ impl Write for Appender<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-fn nearest_existing_ancestor(path: &Path) -> PathBuf {
-    let mut current = path.parent();
-    while let Some(p) = current {
-        if p.as_os_str().is_empty() {
-            return PathBuf::from(".");
-        }
-        if p.is_dir() {
-            return p.to_path_buf();
-        }
-        current = p.parent();
-    }
-    PathBuf::from(".")
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod fixtures;
 mod refusals;
 mod rena;
 mod runs;
+mod safety;
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -67,7 +67,7 @@ pub(crate) fn heap_linkage(
     let mut distances = Vec::with_capacity(n_merges);
 
     for k in n..n_nodes {
-        if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
+        if let Some(progress) = progress.filter(|_| (k - n).is_multiple_of(PROGRESS_STEP)) {
             if !progress.set(k - n) {
                 break;
             }

@@ -111,7 +111,7 @@ impl Condensed {
 
 /// `n (n − 1) / 2`, or `None` when it overflows.
 fn condensed_len(n: usize) -> Option<usize> {
-    let (a, b) = if n % 2 == 0 {
+    let (a, b) = if n.is_multiple_of(2) {
         (n / 2, n.saturating_sub(1))
     } else {
         (n, n / 2)

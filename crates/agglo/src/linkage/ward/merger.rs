@@ -165,7 +165,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let mut costs: Vec<f64> = Vec::new();
 
         for k in n..n + self.n_merges {
-            if let Some(progress) = progress.filter(|_| (k - n) % PROGRESS_STEP == 0) {
+            if let Some(progress) = progress.filter(|_| (k - n).is_multiple_of(PROGRESS_STEP)) {
                 if !progress.set(k - n) {
                     break;
                 }
