@@ -127,6 +127,31 @@ fn refuse_writing_into_model(args: &ApplyArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses two images whose voxels are not the same points in space:
+/// their affines differ beyond nilearn's tolerance (`np.allclose`).
+///
+/// # Errors
+/// As bad input, with both affines.
+pub(crate) fn check_aligned(
+    name: &str,
+    header: &agglo_io::nifti_io::NiftiHeader,
+    other_name: &str,
+    other: &agglo_io::nifti_io::NiftiHeader,
+) -> Result<()> {
+    use agglo_io::affine::{affine, describe, same};
+    let (a, b) = (affine(header), affine(other));
+    if same(&a, &b) {
+        return Ok(());
+    }
+    Err(bad_input(format!(
+        "{name} and {other_name} do not line up: their voxel-to-world affines differ \
+         ({name}: {}; {other_name}: {}); resample one onto the other first \
+         (nilearn.image.resample_to_img)",
+        describe(&a),
+        describe(&b)
+    )))
+}
+
 /// Runs `agglo transform`: pools new samples onto the model's clusters.
 ///
 /// # Errors
@@ -144,6 +169,18 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
             args.input.display(),
             loaded.array.shape()
         )));
+    }
+    if let Some(series) = &loaded.nifti {
+        let reference = args.model.join("labels.nii.gz");
+        if reference.is_file() {
+            let model = read_nifti(&reference, MemoryLimit::available())?.header;
+            check_aligned(
+                &args.input.display().to_string(),
+                series,
+                &reference.display().to_string(),
+                &model,
+            )?;
+        }
     }
     let x = saved.layout.to_matrix(loaded.array, Axis::Features)?;
     let reduced = match &x {

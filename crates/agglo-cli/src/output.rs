@@ -122,11 +122,11 @@ impl Staging {
     /// The file cannot be written.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.staging.join(name);
-        let mut file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let shown = self.shown(name);
+        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {shown}"))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("cannot write {shown}"))?;
         self.written.push(name.to_string());
         Ok(())
     }
@@ -149,7 +149,14 @@ impl Staging {
         D: Dimension,
     {
         let path = self.reserve(name);
+        let shown = self.shown(name);
         write_npy_file(&path, array)
+            .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", e.root_cause()))
+    }
+
+    /// The path a staged file will have once committed, for messages.
+    fn shown(&self, name: &str) -> String {
+        self.target.join(name).display().to_string()
     }
 
     /// Stages an `.npy` file of `shape` float64 values to be written a
@@ -160,19 +167,21 @@ impl Staging {
     /// The file cannot be created.
     pub fn npy_rows(&mut self, name: &str, shape: (usize, usize)) -> Result<NpyRows> {
         let path = self.reserve(name);
+        let shown = self.shown(name);
         let header = Header {
             type_descriptor: f64::type_descriptor(),
             layout: NpyLayout::Standard,
             shape: vec![shape.0, shape.1],
         }
         .to_bytes()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-        let mut file = DirectFile::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("cannot write {shown}"))?;
+        let mut file =
+            DirectFile::create(&path).with_context(|| format!("cannot write {shown}"))?;
         file.write_all(&header)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("cannot write {shown}"))?;
         Ok(NpyRows {
             file,
+            shown,
             rows_left: shape.0,
             n_columns: shape.1,
         })
@@ -235,6 +244,8 @@ where
 #[derive(Debug)]
 pub struct NpyRows {
     file: DirectFile,
+    /// The file's path once committed, for messages.
+    shown: String,
     rows_left: usize,
     n_columns: usize,
 }
@@ -245,7 +256,7 @@ impl NpyRows {
     /// # Errors
     /// The file cannot be written, or more rows than announced.
     pub fn write_rows(&mut self, rows: ArrayView2<'_, f64>) -> Result<()> {
-        let path = self.file.path().display().to_string();
+        let path = &self.shown;
         if rows.ncols() != self.n_columns || rows.nrows() > self.rows_left {
             anyhow::bail!(
                 "{path}: {} rows of {} values do not fit the {} rows of {} left",
@@ -270,7 +281,7 @@ impl NpyRows {
     /// # Errors
     /// Rows missing, or the file cannot be written.
     pub fn finish(self) -> Result<()> {
-        let path = self.file.path().display().to_string();
+        let path = self.shown;
         if self.rows_left != 0 {
             anyhow::bail!("{path}: {} rows were never written", self.rows_left);
         }

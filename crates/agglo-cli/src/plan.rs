@@ -44,6 +44,13 @@ pub(crate) fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray
     }
     let trailing = shape[1..].to_vec();
     let mask = args.mask.as_deref().map(read_mask).transpose()?;
+    if let (Some(series), Some(mask_header), Some(mask_path)) = (
+        &loaded.nifti,
+        mask.as_ref().and_then(|m| m.nifti.as_ref()),
+        &args.mask,
+    ) {
+        crate::apply::check_aligned(&name, series, &mask_path.display().to_string(), mask_header)?;
+    }
     if mask.is_some() && args.connectivity.is_some() {
         return Err(bad_input(
             "--mask goes with a grid, not with --connectivity",

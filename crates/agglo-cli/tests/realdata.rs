@@ -428,3 +428,95 @@ fn saved_models_refuse_data_that_does_not_fit() {
         stderr(&out)
     );
 }
+
+/// `path` written again with its affine moved by `shift` mm along x (and
+/// flipped in x with `flip`), its voxels unchanged.
+fn moved_copy(path: &str, to: &Path, shift: f32, flip: bool) {
+    let object = ReaderOptions::new().read_file(path).unwrap();
+    let mut header = object.header().clone();
+    let volume = object.into_volume().into_ndarray::<f64>().unwrap();
+    header.sform_code = header.sform_code.max(1);
+    header.srow_x[3] += shift;
+    if flip {
+        header.srow_x[0] = -header.srow_x[0];
+    }
+    nifti::writer::WriterOptions::new(to)
+        .reference_header(&header)
+        .write_nifti(&volume)
+        .unwrap();
+}
+
+#[test]
+fn images_that_do_not_line_up_are_refused_with_both_affines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (name, shift, flip) in [
+        ("shifted.nii.gz", 10.0, false),
+        ("flipped.nii.gz", 0.0, true),
+    ] {
+        moved_copy(&data("mask.nii.gz"), &d.join(name), shift, flip);
+        let run = agglo(
+            d,
+            &[
+                "fit",
+                &data("series.nii.gz"),
+                "--mask",
+                name,
+                "--n-clusters",
+                "6",
+                "--out",
+                "p",
+            ],
+        );
+        refused(&run, "do not line up: their voxel-to-world affines differ");
+        assert!(stderr(&run).contains(name) && stderr(&run).contains("resample"));
+        assert!(!d.join("p").exists());
+    }
+    // A model fitted on the series refuses new images from elsewhere.
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            &data("series.nii.gz"),
+            "--mask",
+            &data("mask.nii.gz"),
+            "--n-clusters",
+            "6",
+            "--out",
+            "m",
+            "-q",
+        ],
+    ));
+    moved_copy(
+        &data("new_series.nii.gz"),
+        &d.join("moved_series.nii.gz"),
+        4.0,
+        false,
+    );
+    refused(
+        &agglo(
+            d,
+            &[
+                "transform",
+                "moved_series.nii.gz",
+                "--model",
+                "m",
+                "--out",
+                "r.npy",
+            ],
+        ),
+        "do not line up",
+    );
+    assert!(!d.join("r.npy").exists());
+    ok(&agglo(
+        d,
+        &[
+            "transform",
+            &data("new_series.nii.gz"),
+            "--model",
+            "m",
+            "--out",
+            "r.npy",
+        ],
+    ));
+}

@@ -280,3 +280,86 @@ fn pipes_and_standard_input_are_refused_at_once() {
     refused(&run, "not a regular file");
     assert!(!d.join("out").exists());
 }
+
+/// A small file system of its own, unmounted when dropped; `None` (with
+/// the reason printed) where this machine does not let tests mount one.
+struct SmallFs {
+    mount: PathBuf,
+    /// The folder holding the mount point, removed after the unmount.
+    _holder: tempfile::TempDir,
+}
+
+impl SmallFs {
+    fn mount(bytes: usize) -> Option<SmallFs> {
+        let dir = tempfile::tempdir().ok()?;
+        let mount = dir.path().join("fs");
+        fs::create_dir(&mount).ok()?;
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(&mount)
+            .stderr(Stdio::null())
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            Some(SmallFs {
+                mount,
+                _holder: dir,
+            })
+        } else {
+            eprintln!("cannot mount a small tmpfs here (needs privileges): the full disk case is not tried");
+            None
+        }
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        Command::new("umount").arg(&self.mount).status().ok();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_fails_the_run_naming_the_output_and_keeps_the_old_result() {
+    let Some(small) = SmallFs::mount(1536 << 10) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    super::common::write_digits(d);
+    let out = small.mount.join("out");
+    let out_arg = out.display().to_string();
+    let fit = |k: &str| {
+        agglo(
+            d,
+            &[
+                "fit",
+                "digits.npy",
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                k,
+                "--out",
+                &out_arg,
+                "-q",
+            ],
+        )
+    };
+    let run = fit("6");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let before = super::common::snapshot(&out);
+    // The second result does not fit beside the first.
+    let run = fit("7");
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("{out_arg}/")),
+        "names the output: {err}"
+    );
+    assert!(!err.contains("agglo-staging"), "not a hidden path: {err}");
+    assert_eq!(
+        super::common::snapshot(&out),
+        before,
+        "the old result is kept whole"
+    );
+    assert_eq!(hidden_leftovers(&small.mount), Vec::<String>::new());
+}
