@@ -149,6 +149,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
     }
     refuse_replacing_input(&args.input, &args.out, FIT_OUTPUTS)?;
     let identity = crate::identity::of(&args.input)?;
+    refuse_too_many_clusters(args, &settings)?;
     let staging = Staging::new(&args.out, FIT_OUTPUTS)?;
     let progress = Progress::start(args.quiet).with_timings(args.timings);
     progress.stage(&format!("reading {}", args.input.display()));
@@ -196,6 +197,43 @@ pub fn run(args: &FitArgs) -> Result<()> {
         println!("{summary} in {:.3} s", start.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// Refuses more clusters than points before the data is read, where the
+/// number of points is known from the `.npy` header (and the mask).
+fn refuse_too_many_clusters(args: &FitArgs, settings: &Settings) -> Result<()> {
+    let k = match &settings.rena {
+        Some(rena) => rena.get_n_clusters(),
+        None => match settings.params.n_clusters {
+            Some(k) => k,
+            None => return Ok(()),
+        },
+    };
+    if args.key.is_some() || !crate::input::is_npy(&args.input) {
+        return Ok(());
+    }
+    let name = args.input.display().to_string();
+    let Ok(header) = agglo_io::npy::read_header(&args.input, &name) else {
+        return Ok(()); // the reader words what is wrong with the file
+    };
+    let n_points = match (args.axis, &args.mask) {
+        (Axis::Samples, _) => header.shape.first().copied(),
+        (Axis::Features, Some(mask)) => crate::input::read_mask(mask)
+            .ok()
+            .map(|m| m.inside.iter().filter(|&&v| v).count()),
+        (Axis::Features, None) => {
+            (header.shape.len() >= 2).then(|| header.shape[1..].iter().product())
+        }
+    };
+    match n_points {
+        // Fewer than 2 points: the reader and the fit word that better.
+        Some(n) if n >= 2 && k > n => Err(anyhow::Error::new(AggloError::TooManyClusters {
+            n_clusters: k,
+            n_points: n,
+        })
+        .context(format!("--n-clusters {k} for {name}"))),
+        _ => Ok(()),
+    }
 }
 
 /// A fit's error, naming the input it was fitted on.

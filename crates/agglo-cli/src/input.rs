@@ -81,6 +81,31 @@ pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
 /// # Errors
 /// A missing or unreadable file, an unknown format, an `.npz` whose array
 /// is not named, any format error; all as bad input naming the file.
+/// The dtype a NIfTI image stores its values in, as NumPy names it, and
+/// `+scaled` when the header scales them (agglo reads them as float64
+/// with the scaling, as nibabel's `get_fdata`).
+fn nifti_dtype(header: &NiftiHeader) -> String {
+    let descr = match header.datatype {
+        2 => "|u1",
+        4 => "<i2",
+        8 => "<i4",
+        16 => "<f4",
+        64 => "<f8",
+        256 => "|i1",
+        512 => "<u2",
+        768 => "<u4",
+        1024 => "<i8",
+        1280 => "<u8",
+        code => return format!("nifti datatype {code}"),
+    };
+    let scaled = header.scl_slope != 0.0 && (header.scl_slope != 1.0 || header.scl_inter != 0.0);
+    if scaled {
+        format!("{descr}+scaled")
+    } else {
+        descr.to_string()
+    }
+}
+
 pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
     let name = path.display().to_string();
     if is_nifti(path) {
@@ -89,7 +114,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
         return Ok(Loaded {
             shape: array.shape().to_vec(),
             array: NumericArray::F64(array),
-            dtype: "nifti".into(),
+            dtype: nifti_dtype(&image.header),
             stored_shape: image.data.shape().to_vec(),
             nifti: Some(image.header),
         });

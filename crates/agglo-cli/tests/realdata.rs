@@ -520,3 +520,38 @@ fn images_that_do_not_line_up_are_refused_with_both_affines() {
         ],
     ));
 }
+
+#[test]
+fn model_json_records_the_dtype_an_image_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (input, expected) in [
+        ("series.nii.gz", "<f4"),
+        ("scaled_int16.nii.gz", "<i2+scaled"),
+    ] {
+        let (header, _) = nifti(data(input));
+        assert_eq!(
+            header.datatype,
+            if expected.starts_with("<f4") { 16 } else { 4 },
+            "{input}"
+        );
+        ok(&agglo(
+            d,
+            &[
+                "fit",
+                &data(input),
+                "--mask",
+                &data("mask.nii.gz"),
+                "--n-clusters",
+                "3",
+                "--out",
+                input,
+                "-q",
+            ],
+        ));
+        let model: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(d.join(input).join("model.json")).unwrap())
+                .unwrap();
+        assert_eq!(model["input"]["dtype"], expected, "{input}");
+    }
+}

@@ -363,3 +363,54 @@ fn a_full_disk_fails_the_run_naming_the_output_and_keeps_the_old_result() {
     );
     assert_eq!(hidden_leftovers(&small.mount), Vec::<String>::new());
 }
+
+/// More clusters than points is refused from the `.npy` header (and the
+/// mask), before the data is read: here the data is not even valid.
+#[test]
+fn too_many_clusters_are_refused_before_the_data_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "{'descr': '|b1', 'fortran_order': False, 'shape': (3, 4, 4), }";
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    let padded = format!("{header:<117}\n");
+    bytes.extend_from_slice(&u16::try_from(padded.len()).unwrap().to_le_bytes());
+    bytes.extend_from_slice(padded.as_bytes());
+    bytes.extend(std::iter::repeat_n(7u8, 48)); // not booleans
+    fs::write(d.join("x.npy"), &bytes).unwrap();
+    for (k, extra) in [
+        ("17", &[][..]),
+        ("20", &["--method", "rena", "--grid", "4,4"][..]),
+    ] {
+        let mut args = vec!["fit", "x.npy", "--n-clusters", k, "--out", "out"];
+        args.extend_from_slice(extra);
+        refused(
+            &agglo(d, &args),
+            &format!("n_clusters is {k}, but there are 16 points"),
+        );
+    }
+    let mask = ndarray::Array2::from_shape_fn((4, 4), |(r, _)| r < 2);
+    mask.write_npy(fs::File::create(d.join("mask.npy")).unwrap())
+        .unwrap();
+    refused(
+        &agglo(
+            d,
+            &[
+                "fit",
+                "x.npy",
+                "--mask",
+                "mask.npy",
+                "--n-clusters",
+                "9",
+                "--out",
+                "out",
+            ],
+        ),
+        "n_clusters is 9, but there are 8 points",
+    );
+    // Within the points, the reader words what is wrong with the data.
+    refused(
+        &agglo(d, &["fit", "x.npy", "--n-clusters", "3", "--out", "out"]),
+        "x.npy",
+    );
+    assert!(!d.join("out").exists());
+}

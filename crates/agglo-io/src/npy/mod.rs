@@ -15,4 +15,4 @@ pub(crate) use decode::{Decoded, Decoder};
 pub use header::{parse_header, Kind, NpyHeader};
 pub use numeric::NumericArray;
 pub(crate) use read::{cannot_read, open_npy, OpenNpy, READ_BLOCK};
-pub use read::{read_file, read_numeric, read_numeric_file};
+pub use read::{read_file, read_header, read_numeric, read_numeric_file};

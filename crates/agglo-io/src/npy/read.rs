@@ -119,6 +119,16 @@ pub(crate) struct OpenNpy {
 /// # Errors
 /// A missing or unreadable file, a bad header, a length that disagrees
 /// with the header; as bad input naming `name`.
+/// The header of the `.npy` file `path` alone (its shape and dtype),
+/// checked against the file's size, without reading the data.
+///
+/// # Errors
+/// A missing or unreadable file, a header that is not valid or announces
+/// more data than the file holds.
+pub fn read_header(path: &Path, name: &str) -> Result<NpyHeader> {
+    Ok(open_npy(path, name)?.header)
+}
+
 pub(crate) fn open_npy(path: &Path, name: &str) -> Result<OpenNpy> {
     let mut file = File::open(path).map_err(|e| cannot_read(path, e))?;
     let file_len = file.metadata().map_err(|e| cannot_read(path, e))?.len();
