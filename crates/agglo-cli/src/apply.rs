@@ -253,10 +253,13 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
                 args.model.display()
             )));
         }
-        Some((
-            read_nifti(&path, MemoryLimit::available())?.header,
-            &saved.layout,
-        ))
+        let mut header = read_nifti(&path, MemoryLimit::available())?.header;
+        // The series fitted keeps its repetition time and units.
+        if let Some(time) = saved.description.input.time {
+            header.pixdim[4] = time.tr as f32;
+            header.xyzt_units = time.xyzt_units;
+        }
+        Some((header, &saved.layout))
     } else {
         None
     };

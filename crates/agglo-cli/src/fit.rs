@@ -548,6 +548,14 @@ fn describe(
             dtype: plan.dtype.clone(),
             n_samples: dim.0,
             n_features: dim.1,
+            time: plan
+                .nifti
+                .as_ref()
+                .filter(|h| h.dim[0] >= 4 && h.dim[4] > 1)
+                .map(|h| model_file::Timing {
+                    tr: f64::from(h.pixdim[4]),
+                    xyzt_units: h.xyzt_units,
+                }),
         },
         connectivity: plan.info.clone(),
         outputs,

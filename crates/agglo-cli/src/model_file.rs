@@ -127,6 +127,19 @@ pub struct Input {
     pub n_samples: usize,
     /// Features used (columns after flattening and masking).
     pub n_features: usize,
+    /// For a 4-D NIfTI series: its timing, given back to the series that
+    /// `inverse-transform` writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Timing>,
+}
+
+/// The timing of a NIfTI series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The repetition time, `pixdim[4]`, in the header's time unit.
+    pub tr: f64,
+    /// The header's `xyzt_units` code (space and time units).
+    pub xyzt_units: u8,
 }
 
 /// The connectivity used.

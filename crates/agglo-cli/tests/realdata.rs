@@ -555,3 +555,52 @@ fn model_json_records_the_dtype_an_image_stores() {
         assert_eq!(model["input"]["dtype"], expected, "{input}");
     }
 }
+
+#[test]
+fn an_inverse_transformed_series_keeps_the_timing_of_the_series_fitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let object = ReaderOptions::new()
+        .read_file(data("series.nii.gz"))
+        .unwrap();
+    let mut header = object.header().clone();
+    let volume = object.into_volume().into_ndarray::<f64>().unwrap();
+    header.pixdim[4] = 2.5;
+    header.xyzt_units = 2 | 8; // millimetres, seconds
+    nifti::writer::WriterOptions::new(d.join("timed.nii.gz"))
+        .reference_header(&header)
+        .write_nifti(&volume)
+        .unwrap();
+    ok(&agglo(
+        d,
+        &[
+            "fit",
+            "timed.nii.gz",
+            "--mask",
+            &data("mask.nii.gz"),
+            "--n-clusters",
+            "4",
+            "--out",
+            "m",
+            "-q",
+        ],
+    ));
+    let model: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("m/model.json")).unwrap()).unwrap();
+    assert_eq!(model["input"]["time"]["tr"], 2.5);
+    ok(&agglo(
+        d,
+        &[
+            "inverse-transform",
+            "m/reduced.npy",
+            "--model",
+            "m",
+            "--out",
+            "back.nii.gz",
+        ],
+    ));
+    let (back, _) = nifti(d.join("back.nii.gz"));
+    assert_eq!(back.pixdim[4], 2.5);
+    assert_eq!(back.xyzt_units, 10);
+    assert_eq!(back.dim[4], 12, "12 volumes");
+}
