@@ -287,8 +287,15 @@ enum OutputFormat {
 
 impl OutputFormat {
     fn of(path: &Path, nifti_allowed: bool) -> Result<Self> {
-        if is_nifti(path) && nifti_allowed {
-            return Ok(OutputFormat::Nifti);
+        if is_nifti(path) {
+            if nifti_allowed {
+                return Ok(OutputFormat::Nifti);
+            }
+            return Err(bad_input(format!(
+                "--out {}: transform writes the clusters' signals as .npy or .csv; a NIfTI \
+                 series is what inverse-transform writes",
+                path.display()
+            )));
         }
         match path
             .extension()

@@ -63,6 +63,20 @@ pub enum Command {
         Ward distances under a connectivity constraint need not grow with the merges:\n\
         a merge drawn below one of its parts is one the tree holds, not a drawing error.")]
     Dendrogram(DendrogramArgs),
+    /// Print a shell completion script for agglo (bash, zsh, fish,
+    /// powershell, elvish) on stdout.
+    #[command(after_help = "Examples:\n  \
+        agglo completions bash > ~/.local/share/bash-completion/completions/agglo\n  \
+        agglo completions zsh > ~/.zfunc/_agglo")]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print agglo's manual page (roff) on stdout, made from the same
+    /// definitions as --help.
+    #[command(after_help = "Example:\n  agglo man > agglo.1 && man ./agglo.1")]
+    Man,
 }
 
 /// Flags of `agglo dendrogram`.
@@ -137,6 +151,9 @@ pub struct DigitsArgs {
         value_name = "FILE"
     )]
     pub output: PathBuf,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Which axis of X holds the points to cluster.

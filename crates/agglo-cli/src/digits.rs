@@ -79,7 +79,9 @@ pub fn run(args: &DigitsArgs) -> Result<()> {
         figure.render_png()?
     };
     write_file_atomically(&args.output, &bytes)?;
-
+    if args.quiet {
+        return Ok(());
+    }
     println!(
         "digits: {} images, 64 features → {} clusters (Ward, 8×8 pixel grid)",
         digits.data.nrows(),

@@ -99,6 +99,18 @@ pub fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::InverseTransform(opts) => apply::inverse_transform(&opts),
         cli::Command::Cut(opts) => cut::run(&opts),
         cli::Command::Dendrogram(opts) => dendrogram::run(&opts),
+        cli::Command::Completions { shell } => {
+            let mut command = <cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "agglo", &mut std::io::stdout());
+            Ok(())
+        }
+        cli::Command::Man => {
+            let command = <cli::Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
+            std::io::stdout().write_all(&page)?;
+            Ok(())
+        }
     }
 }
 

@@ -16,6 +16,7 @@ mod refusals;
 mod rena;
 mod runs;
 mod safety;
+mod scripting;
 
 #[path = "../common/mod.rs"]
 mod common;
