@@ -519,6 +519,12 @@ fn images_that_do_not_line_up_are_refused_with_both_affines() {
             "r.npy",
         ],
     ));
+    let series = data("new_series.nii.gz");
+    let args = ["transform", &series, "--model", "m", "--out", "r.nii.gz"];
+    refused(
+        &agglo(d, &args),
+        "a NIfTI series is what inverse-transform writes",
+    );
 }
 
 #[test]
