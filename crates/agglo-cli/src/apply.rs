@@ -193,19 +193,37 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
     }
     .map_err(|e| bad_input(format!("{}: {e}", args.input.display())))?;
     write_table(&args.out, format, &reduced, None)?;
-    if !args.quiet {
-        println!(
-            "{}: {} samples × {} features → {} clusters ({} pooling); wrote {} in {:.3} s",
-            args.input.display(),
-            reduced.nrows(),
-            saved.model.n_features(),
-            saved.model.n_clusters(),
-            saved.description.params.pooling,
-            args.out.display(),
-            start.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
+    let seconds = start.elapsed().as_secs_f64();
+    let text = format!(
+        "{}: {} samples × {} features → {} clusters ({} pooling); wrote {} in {seconds:.3} s",
+        args.input.display(),
+        reduced.nrows(),
+        saved.model.n_features(),
+        saved.model.n_clusters(),
+        saved.description.params.pooling,
+        args.out.display(),
+    );
+    let value = applied("transform", args, &saved, reduced.nrows());
+    crate::summary::report(args.json, args.quiet, &text, value, seconds, &[])
+}
+
+/// The JSON summary of `transform` or `inverse-transform`.
+fn applied(
+    command: &str,
+    args: &ApplyArgs,
+    saved: &SavedModel,
+    n_samples: usize,
+) -> serde_json::Value {
+    serde_json::json!({
+        "command": command,
+        "input": args.input.display().to_string(),
+        "model": args.model.display().to_string(),
+        "estimator": saved.description.estimator,
+        "n_samples": n_samples,
+        "n_features": saved.model.n_features(),
+        "n_clusters": saved.model.n_clusters(),
+        "outputs": [args.out.display().to_string()],
+    })
 }
 
 /// Runs `agglo inverse-transform`: gives every feature its cluster's value.
@@ -264,18 +282,17 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
         None
     };
     write_table(&args.out, format, &restored, reference)?;
-    if !args.quiet {
-        println!(
-            "{}: {} samples × {} clusters → {} features; wrote {} in {:.3} s",
-            args.input.display(),
-            restored.nrows(),
-            saved.model.n_clusters(),
-            saved.model.n_features(),
-            args.out.display(),
-            start.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
+    let seconds = start.elapsed().as_secs_f64();
+    let text = format!(
+        "{}: {} samples × {} clusters → {} features; wrote {} in {seconds:.3} s",
+        args.input.display(),
+        restored.nrows(),
+        saved.model.n_clusters(),
+        saved.model.n_features(),
+        args.out.display(),
+    );
+    let value = applied("inverse-transform", args, &saved, restored.nrows());
+    crate::summary::report(args.json, args.quiet, &text, value, seconds, &[])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -91,6 +91,10 @@ pub struct DendrogramArgs {
     /// (scipy's truncate_mode="lastp") [default: 64].
     #[arg(long, value_name = "N")]
     pub truncate: Option<usize>,
+    /// Print one JSON object on stdout (inputs, shapes, parameters,
+    /// outputs written, clusters, warnings, timings) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -112,6 +116,10 @@ pub struct CutArgs {
     /// a threshold, (number of k, n_points) for several.
     #[arg(long, value_name = "FILE.npy")]
     pub out: PathBuf,
+    /// Print one JSON object on stdout (inputs, shapes, parameters,
+    /// outputs written, clusters, warnings, timings) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -132,6 +140,10 @@ pub struct ApplyArgs {
     /// The array to use from an .npz archive (default: its only array).
     #[arg(long, value_name = "NAME")]
     pub key: Option<String>,
+    /// Print one JSON object on stdout (inputs, shapes, parameters,
+    /// outputs written, clusters, warnings, timings) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -259,6 +271,10 @@ pub struct FitArgs {
     /// to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Print one JSON object on stdout (inputs, shapes, parameters,
+    /// outputs written, clusters, warnings, timings) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
     /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,

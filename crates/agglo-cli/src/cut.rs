@@ -48,11 +48,15 @@ pub fn run(args: &CutArgs) -> Result<()> {
         tree.cut_many(ks)
             .map_err(|e| anyhow::Error::new(e).context("--n-clusters"))
     };
-    let (bytes, what) = if let Some(t) = args.distance_threshold {
+    let (bytes, what, n_clusters) = if let Some(t) = args.distance_threshold {
         let k = tree.distances().iter().filter(|&&d| d >= t).count() + 1;
         let labels = cut(&[k])?.remove(0);
         let labels = Array1::from_iter(labels.iter().map(|&l| l as i64));
-        (npy(&labels)?, format!("{k} clusters at distance {t}"))
+        (
+            npy(&labels)?,
+            format!("{k} clusters at distance {t}"),
+            vec![k],
+        )
     } else {
         let cuts = cut(&ks)?;
         let bytes = if ks.len() == 1 {
@@ -63,19 +67,25 @@ pub fn run(args: &CutArgs) -> Result<()> {
             npy(&Array2::from_shape_vec((ks.len(), n), flat).expect("one label a leaf"))?
         };
         let list: Vec<String> = ks.iter().map(ToString::to_string).collect();
-        (bytes, format!("{} clusters", list.join(", ")))
+        (bytes, format!("{} clusters", list.join(", ")), ks.clone())
     };
     write_file_atomically(&args.out, &bytes)?;
-    if !args.quiet {
-        println!(
-            "{}: {} leaves cut into {what}; wrote {} in {:.3} s",
-            args.model.display(),
-            tree.n_leaves(),
-            args.out.display(),
-            start.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
+    let seconds = start.elapsed().as_secs_f64();
+    let text = format!(
+        "{}: {} leaves cut into {what}; wrote {} in {seconds:.3} s",
+        args.model.display(),
+        tree.n_leaves(),
+        args.out.display(),
+    );
+    let value = serde_json::json!({
+        "command": "cut",
+        "model": args.model.display().to_string(),
+        "n_leaves": tree.n_leaves(),
+        "n_clusters": n_clusters,
+        "distance_threshold": args.distance_threshold,
+        "outputs": [args.out.display().to_string()],
+    });
+    crate::summary::report(args.json, args.quiet, &text, value, seconds, &[])
 }
 
 /// `array` as the bytes of an `.npy` file.

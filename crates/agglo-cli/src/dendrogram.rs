@@ -44,18 +44,23 @@ pub fn run(args: &DendrogramArgs) -> Result<()> {
         drawing.render_png()?
     };
     write_file_atomically(&args.out, &bytes)?;
-    if !args.quiet {
-        println!(
-            "{}: {n} leaves, {} drawn; wrote {} in {:.3} s",
-            args.model.display(),
-            if p < n {
-                format!("the last {} merges", p - 1)
-            } else {
-                "every merge".to_string()
-            },
-            args.out.display(),
-            start.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
+    let seconds = start.elapsed().as_secs_f64();
+    let drawn = if p < n {
+        format!("the last {} merges", p - 1)
+    } else {
+        "every merge".to_string()
+    };
+    let text = format!(
+        "{}: {n} leaves, {drawn} drawn; wrote {} in {seconds:.3} s",
+        args.model.display(),
+        args.out.display(),
+    );
+    let value = serde_json::json!({
+        "command": "dendrogram",
+        "model": args.model.display().to_string(),
+        "n_leaves": n,
+        "clusters_drawn": p,
+        "outputs": [args.out.display().to_string()],
+    });
+    crate::summary::report(args.json, args.quiet, &text, value, seconds, &[])
 }

@@ -26,6 +26,8 @@ mod output;
 mod plan;
 mod pooled;
 mod progress;
+mod settings;
+mod summary;
 
 use std::io::Write;
 use std::process::ExitCode;

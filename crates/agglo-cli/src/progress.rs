@@ -21,6 +21,16 @@ pub struct Progress {
     merges: MergeProgress,
     /// With `--timings`: the stage running and when it began.
     timings: Option<Mutex<(String, Instant)>>,
+    /// Every stage ended so far and its seconds (for `--json`).
+    laps: Mutex<Laps>,
+}
+
+/// The stage running, since when, and the stages ended with their seconds.
+#[derive(Debug)]
+struct Laps {
+    stage: String,
+    since: Instant,
+    ended: Vec<(String, f64)>,
 }
 
 fn spinner_style() -> ProgressStyle {
@@ -53,6 +63,11 @@ impl Progress {
             tracking: Arc::new(AtomicBool::new(false)),
             merges: MergeProgress::new(),
             timings: None,
+            laps: Mutex::new(Laps {
+                stage: "starting".to_string(),
+                since: Instant::now(),
+                ended: Vec::new(),
+            }),
         }
     }
 
@@ -63,8 +78,33 @@ impl Progress {
         self
     }
 
+    /// The stages ended so far, with their seconds.
+    pub fn laps(&self) -> Vec<(String, f64)> {
+        self.record("");
+        let laps = self
+            .laps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        laps.ended.clone()
+    }
+
+    fn record(&self, next: &str) {
+        let mut laps = self
+            .laps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        if !laps.stage.is_empty() {
+            let ended = (laps.stage.clone(), (now - laps.since).as_secs_f64());
+            laps.ended.push(ended);
+        }
+        laps.stage = next.to_string();
+        laps.since = now;
+    }
+
     /// Ends the stage being timed and starts timing `next`.
     fn lap(&self, next: &str) {
+        self.record(next);
         let Some(timings) = &self.timings else {
             return;
         };

@@ -55,3 +55,110 @@ fn every_subcommand_that_prints_takes_quiet() {
     assert_eq!(stdout(&run), "");
     assert!(dir.path().join("d.png").is_file());
 }
+
+#[test]
+fn json_output_is_one_object_on_stdout_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    super::common::write_digits(d);
+    let parse = |args: &[&str]| -> serde_json::Value {
+        let run = agglo(d, args);
+        assert!(run.status.success(), "{args:?}: {}", stderr(&run));
+        let out = stdout(&run);
+        assert_eq!(out.trim_end().lines().count(), 1, "one line: {out}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+    };
+    let fit = parse(&[
+        "fit",
+        "digits.npy",
+        "--grid",
+        "8,8",
+        "--n-clusters",
+        "8",
+        "--compute-full-tree",
+        "true",
+        "--compute-distances",
+        "--out",
+        "m",
+        "--json",
+    ]);
+    assert_eq!(fit["command"], "fit");
+    assert_eq!(fit["n_clusters"], 8);
+    assert_eq!(fit["model"]["input"]["n_samples"], 1797);
+    assert_eq!(fit["model"]["params"]["linkage"], "ward");
+    assert!(fit["model"]["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o == "labels.npy"));
+    let stages: Vec<&str> = fit["timings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["stage"].as_str().unwrap())
+        .collect();
+    assert!(
+        stages.contains(&"fitting") && stages.contains(&"pooling"),
+        "{stages:?}"
+    );
+    assert!(fit["seconds"].as_f64().unwrap() > 0.0);
+
+    let t = parse(&[
+        "transform",
+        "digits.npy",
+        "--model",
+        "m",
+        "--out",
+        "r.npy",
+        "--json",
+    ]);
+    assert_eq!(
+        (t["command"].as_str(), t["n_clusters"].as_u64()),
+        (Some("transform"), Some(8))
+    );
+    let i = parse(&[
+        "inverse-transform",
+        "r.npy",
+        "--model",
+        "m",
+        "--out",
+        "b.npy",
+        "--json",
+    ]);
+    assert_eq!(i["n_features"], 64);
+    let c = parse(&[
+        "cut",
+        "m",
+        "--n-clusters",
+        "3,5",
+        "--out",
+        "c.npy",
+        "--json",
+    ]);
+    assert_eq!(c["n_clusters"], serde_json::json!([3, 5]));
+    let g = parse(&["dendrogram", "m", "--out", "g.svg", "--json"]);
+    assert_eq!(g["n_leaves"], 64);
+    // With --json, a warning goes to stderr and stdout stays one object.
+    let mask = ndarray::Array2::from_shape_fn((8, 8), |(_, c)| c != 3);
+    ndarray_npy::WriteNpyExt::write_npy(&mask, std::fs::File::create(d.join("mask.npy")).unwrap())
+        .unwrap();
+    let run = agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--mask",
+            "mask.npy",
+            "--n-clusters",
+            "3",
+            "--out",
+            "w",
+            "--json",
+        ],
+    );
+    assert!(stderr(&run).contains("warning:"), "{}", stderr(&run));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(value["model"]["warnings"].as_array().unwrap().len(), 1);
+}
