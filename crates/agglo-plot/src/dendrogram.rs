@@ -25,7 +25,7 @@
 use std::fmt::Write;
 
 use crate::raster::{Canvas, Rgba};
-use crate::svg::{num, text_path};
+use crate::svg::{document_start, num, text_path};
 use crate::text::{self, TextLayout};
 use crate::PlotError;
 
@@ -162,25 +162,7 @@ impl Dendrogram {
     pub fn render_svg(&self) -> Result<String, PlotError> {
         let drawing = self.drawing()?;
         let (w, h) = (drawing.width as f64, drawing.height as f64);
-        let mut svg = String::new();
-        let _ = writeln!(
-            svg,
-            r#"<?xml version="1.0" encoding="utf-8" standalone="no"?>"#
-        );
-        let _ = writeln!(
-            svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{}pt" height="{}pt" viewBox="0 0 {} {}">"#,
-            num(WIDTH_IN * 72.0),
-            num(HEIGHT_IN * 72.0),
-            num(w),
-            num(h)
-        );
-        let _ = writeln!(
-            svg,
-            r##" <rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
-            num(w),
-            num(h)
-        );
+        let mut svg = document_start(WIDTH_IN, HEIGHT_IN, w, h);
         let rects = |rects: &[[f64; 4]]| {
             let mut d = String::new();
             for &[x0, y0, x1, y1] in rects {

@@ -58,8 +58,9 @@ fn spans(start: i64, cells: &[usize], n: usize) -> Vec<Option<(i64, i64)>> {
     out
 }
 
-pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
-    let (w, h) = (scene.width as f64, scene.height as f64);
+/// The XML declaration, the `<svg>` element (`width_in` x `height_in`
+/// inches, a `viewBox` of `w` x `h` canvas pixels) and a white background.
+pub(crate) fn document_start(width_in: f64, height_in: f64, w: f64, h: f64) -> String {
     let mut svg = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(
@@ -80,6 +81,12 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         num(w),
         num(h)
     );
+    svg
+}
+
+pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
+    let (w, h) = (scene.width as f64, scene.height as f64);
+    let mut svg = document_start(width_in, height_in, w, h);
     for (i, panel) in scene.panels.iter().enumerate() {
         let (rows, cols) = panel.colors.dim();
         let map = pixel_map(panel.ax, rows, cols, scene.width, scene.height);
