@@ -198,13 +198,14 @@ pub fn read_lock(dir: &Path) -> Option<File> {
     let path = resolved
         .base
         .join(format!(".{}.agglo-commit-lock", resolved.stem));
-    loop {
+    for _ in 0..16 {
         let file = File::open(&path).ok()?;
         file.lock_shared().ok()?;
         if same_file(&file, &path) {
             return Some(file);
         }
     }
+    None
 }
 
 /// An exclusive lock on a file of its own, removed when the lock is
@@ -220,7 +221,9 @@ impl Lock {
     /// The lock of `path`, waiting for it with `wait`, else `None` when
     /// another process holds it.
     fn exclusive(path: &Path, wait: bool) -> Result<Option<Lock>> {
-        loop {
+        // A file system whose inode numbers are not stable would never
+        // confirm the file: after a few tries the lock is taken as it is.
+        for attempt in 0.. {
             let file = File::options()
                 .create(true)
                 .truncate(false)
@@ -239,13 +242,14 @@ impl Lock {
                     }
                 }
             }
-            if same_file(&file, path) {
+            if attempt >= 16 || same_file(&file, path) {
                 return Ok(Some(Lock {
                     file,
                     path: path.to_path_buf(),
                 }));
             }
         }
+        unreachable!("the loop returns")
     }
 }
 
