@@ -243,6 +243,7 @@ impl Lock {
                 }
             }
             if attempt >= 16 || same_file(&file, path) {
+                crate::cleanup::remember(path);
                 return Ok(Some(Lock {
                     file,
                     path: path.to_path_buf(),
@@ -258,6 +259,7 @@ impl Drop for Lock {
         if same_file(&self.file, &self.path) {
             fs::remove_file(&self.path).ok();
         }
+        crate::cleanup::forget(&self.path);
     }
 }
 

@@ -74,6 +74,7 @@ impl StagedFile {
         };
         let mut file = fs::File::create(&staged.tmp)
             .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::cleanup::remember(&staged.tmp);
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -88,6 +89,7 @@ impl StagedFile {
         fs::rename(&self.tmp, &self.path)
             .with_context(|| format!("cannot move {} into place", self.path.display()))?;
         self.done = true;
+        crate::cleanup::forget(&self.tmp);
         Ok(())
     }
 }
@@ -96,6 +98,7 @@ impl Drop for StagedFile {
     fn drop(&mut self) {
         if !self.done {
             fs::remove_file(&self.tmp).ok();
+            crate::cleanup::forget(&self.tmp);
         }
     }
 }

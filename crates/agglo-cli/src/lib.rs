@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 mod apply;
+mod cleanup;
 mod cli;
 mod cut;
 mod dendrogram;

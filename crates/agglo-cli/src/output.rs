@@ -105,6 +105,7 @@ impl Staging {
         }
         fs::create_dir(&staging)
             .with_context(|| format!("cannot create a staging folder in {}", base.display()))?;
+        crate::cleanup::remember(&staging);
         Ok(Staging {
             target: target.to_path_buf(),
             resolved,
@@ -199,6 +200,7 @@ impl Staging {
         self.resolved
             .switch(&self.staging, &self.written, &self.ours)?;
         self.committed = true;
+        crate::cleanup::forget(&self.staging);
         Ok(self.target.clone())
     }
 
@@ -212,6 +214,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             fs::remove_dir_all(&self.staging).ok();
+            crate::cleanup::forget(&self.staging);
         }
     }
 }

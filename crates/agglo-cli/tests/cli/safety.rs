@@ -414,3 +414,51 @@ fn too_many_clusters_are_refused_before_the_data_is_read() {
     );
     assert!(!d.join("out").exists());
 }
+
+/// Ctrl-C or SIGTERM: the run removes its staging folder and locks, exits
+/// with 130, and the folder keeps its earlier result.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_fit_removes_what_it_staged_and_keeps_the_old_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_input(&d.join("x.npy"), 150, 5);
+    let fit = |k: &'static str| {
+        [
+            "fit",
+            "x.npy",
+            "--grid",
+            "150,150",
+            "--n-clusters",
+            k,
+            "--out",
+            "out",
+            "-q",
+        ]
+    };
+    let run = agglo(d, &fit("20"));
+    assert!(run.status.success(), "{}", stderr(&run));
+    let before = super::common::snapshot(&d.join("out"));
+    for signal in ["INT", "TERM"] {
+        let mut child = spawn(d, &fit("21"));
+        assert!(wait_for(&d.join(".out.agglo-lock"), &mut child));
+        let staging = format!(".out.agglo-staging-{}", child.id());
+        let start = Instant::now();
+        while !d.join(&staging).exists() && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}: {status:?}");
+        assert_eq!(hidden_leftovers(d), Vec::<String>::new(), "SIG{signal}");
+        assert_eq!(
+            super::common::snapshot(&d.join("out")),
+            before,
+            "SIG{signal}"
+        );
+    }
+}

@@ -1,0 +1,47 @@
+//! What an interrupted run removes before it exits: on Ctrl-C (SIGINT),
+//! SIGTERM or SIGHUP, the staging folders, temporary files and lock files
+//! of this run are removed and the process exits with 130, so that an
+//! interrupted run leaves nothing behind. (A run killed outright, SIGKILL,
+//! cannot; the next run into the same place removes what it left.)
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
+
+/// What the running command would leave behind if it stopped now.
+static LEFTOVERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static HANDLER: Once = Once::new();
+
+/// Removes `path` (a file or a folder) if the run is interrupted, until
+/// [`forget`] is called for it.
+pub fn remember(path: &Path) {
+    HANDLER.call_once(|| {
+        // Without a handler (another one installed), interruption is the
+        // system's default: the next run cleans up.
+        let _ = ctrlc::set_handler(|| {
+            remove_all();
+            std::process::exit(130);
+        });
+    });
+    leftovers().push(path.to_path_buf());
+}
+
+/// `path` is in place or removed already: nothing to clean up for it.
+pub fn forget(path: &Path) {
+    leftovers().retain(|p| p != path);
+}
+
+fn leftovers() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LEFTOVERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn remove_all() {
+    for path in leftovers().drain(..) {
+        if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path).ok();
+        } else {
+            std::fs::remove_file(&path).ok();
+        }
+    }
+}
