@@ -11,10 +11,15 @@ scikit-learn is patched too (:func:`agglo.patch_sklearn`), which puts
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from agglo._patch import is_patched, patch_sklearn, unpatch_sklearn
+from agglo._patch import (
+    is_patched,
+    patch_sklearn,
+    replace_everywhere,
+    restore_everywhere,
+    unpatch_sklearn,
+)
 from agglo._rena import ReNA
 
 _patched: dict[tuple[str, str], Any] = {}
@@ -49,16 +54,7 @@ def patch_nilearn() -> None:
     import nilearn.regions.parcellations  # noqa: F401  (imports rena_clustering)
 
     original = _original()
-    for module_name, module in list(sys.modules.items()):
-        if module is None or module_name == "agglo" or module_name.startswith("agglo."):
-            continue
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for attr, value in list(namespace.items()):
-            if value is original:
-                _patched[(module_name, attr)] = value
-                setattr(module, attr, ReNA)
+    replace_everywhere({id(original): (original, ReNA)}, _patched)
     if not is_patched():
         patch_sklearn()
         _state["patched_sklearn"] = True
@@ -66,11 +62,7 @@ def patch_nilearn() -> None:
 
 def unpatch_nilearn() -> None:
     """Undo :func:`patch_nilearn`."""
-    for (module_name, attr), value in _patched.items():
-        module = sys.modules.get(module_name)
-        if module is not None:
-            setattr(module, attr, value)
-    _patched.clear()
+    restore_everywhere(_patched)
     if _state["patched_sklearn"]:
         unpatch_sklearn()
         _state["patched_sklearn"] = False

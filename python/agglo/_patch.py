@@ -40,6 +40,34 @@ _REPLACEMENTS: dict[str, Any] = {
 _patched: dict[tuple[str, str], Any] = {}
 
 
+def replace_everywhere(
+    replacements: dict[int, tuple[Any, Any]], patched: dict[tuple[str, str], Any]
+) -> None:
+    """In every imported module but agglo's, replaces each attribute that is
+    one of the originals (``id(original) -> (original, replacement)``),
+    recording what it held in ``patched``."""
+    for module_name, module in list(sys.modules.items()):
+        if module is None or module_name == "agglo" or module_name.startswith("agglo."):
+            continue
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for attr, value in list(namespace.items()):
+            pair = replacements.get(id(value))
+            if pair is not None and value is pair[0]:
+                patched[(module_name, attr)] = value
+                setattr(module, attr, pair[1])
+
+
+def restore_everywhere(patched: dict[tuple[str, str], Any]) -> None:
+    """Puts back every attribute :func:`replace_everywhere` replaced."""
+    for (module_name, attr), value in patched.items():
+        module = sys.modules.get(module_name)
+        if module is not None:
+            setattr(module, attr, value)
+    patched.clear()
+
+
 def _builder(linkage: str) -> Any:
     @functools.wraps(_ORIGINAL_BUILDERS[linkage])
     def build(*args: Any, **kwargs: Any) -> Any:
@@ -71,18 +99,9 @@ def patch_sklearn() -> None:
     """
     if is_patched():
         return
-    by_identity = {id(_ORIGINALS[name]): name for name in _NAMES}
-    for module_name, module in list(sys.modules.items()):
-        if module is None or module_name == "agglo" or module_name.startswith("agglo."):
-            continue
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for attr, value in list(namespace.items()):
-            name = by_identity.get(id(value))
-            if name is not None and value is _ORIGINALS[name]:
-                _patched[(module_name, attr)] = value
-                setattr(module, attr, _REPLACEMENTS[name])
+    replace_everywhere(
+        {id(_ORIGINALS[n]): (_ORIGINALS[n], _REPLACEMENTS[n]) for n in _NAMES}, _patched
+    )
     _agglomerative._TREE_BUILDERS.update(
         ward=ward_tree,
         complete=_builder("complete"),
@@ -93,10 +112,6 @@ def patch_sklearn() -> None:
 
 def unpatch_sklearn() -> None:
     """Undo :func:`patch_sklearn`: every replaced name gets its original."""
-    for (module_name, attr), value in _patched.items():
-        module = sys.modules.get(module_name)
-        if module is not None:
-            setattr(module, attr, value)
-    _patched.clear()
+    restore_everywhere(_patched)
     _agglomerative._TREE_BUILDERS.clear()
     _agglomerative._TREE_BUILDERS.update(_ORIGINAL_BUILDERS)
