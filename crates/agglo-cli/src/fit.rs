@@ -15,14 +15,16 @@ use crate::cli::{Axis, FitArgs};
 use crate::figure;
 use crate::fitted::Fitted;
 use crate::guard::{check_file_path, refuse_replacing_input, StagedFile};
-use crate::input::{read_data, read_data_columns};
+use crate::input::{read_data, read_data_columns, read_mask};
 use crate::model_file::{self, ModelFile};
+use crate::nifti_input::read_nifti_columns;
 use crate::output::{write_npy_file, Staging, FIT_OUTPUTS};
 use crate::plan::{into_2d, plan, Plan};
-use crate::pooled::pool_input;
+use crate::pooled::{pool_input, RestoredImage};
 use crate::progress::Progress;
 use crate::settings::{refuse_too_many_clusters, Settings, NEEDS_GRAPH};
-use agglo_io::nifti_io::write_nifti_i32;
+use agglo_io::nifti_io::{is_nifti, write_nifti_i32};
+use agglo_io::nifti_write::VolumeWriter;
 use agglo_io::npy::NumericArray;
 
 /// Runs `agglo fit`.
@@ -40,16 +42,29 @@ pub fn run(args: &FitArgs) -> Result<()> {
     let identity = crate::identity::of(&args.input)?;
     refuse_too_many_clusters(args, &settings)?;
     let staging = Staging::new(&args.out, FIT_OUTPUTS)?;
+    let nifti = is_nifti(&args.input);
+    if nifti && args.axis == Axis::Samples {
+        return Err(bad_input(format!(
+            "{}: a NIfTI image is clustered along its voxels (--axis features)",
+            args.input.display()
+        )));
+    }
     let progress = Progress::start(args.quiet || args.json).with_timings(args.timings);
+    let mask = args.mask.as_deref().map(read_mask).transpose()?;
     progress.stage(&format!("reading {}", args.input.display()));
     let loaded = match args.axis {
+        // Read once: the voxels inside the mask, copied for the pooling.
+        Axis::Features if nifti => {
+            let mask = mask.as_ref().zip(args.mask.as_deref());
+            read_nifti_columns(&args.input, mask, staging.dir())?
+        }
         // The features' points are the columns: read so, the fit works on
         // the data where it lies instead of on a transposed copy beside it.
         Axis::Features => read_data_columns(&args.input, args.key.as_deref())?,
         Axis::Samples => read_data(&args.input, args.key.as_deref())?,
     };
     progress.stage("building the graph");
-    let (mut plan, x) = plan(args, loaded)?;
+    let (mut plan, x) = plan(args, loaded, mask)?;
     // float64 data laid out as the points is the fit's working storage.
     let in_place = match (&x, args.axis) {
         (NumericArray::F64(a), Axis::Features) => a.t().is_standard_layout(),
@@ -231,20 +246,22 @@ fn fit_and_stage<A: Element + WritableElement>(
         progress.stage("pooling");
         let reduced_path = staging.reserve("reduced.npy");
         let mut restored = staging.npy_rows("restored.npy", plan.dim)?;
+        let mut restored_image = restored_image(plan, &mut staging)?;
         let shown = if svg_figure.is_some() { 4 } else { 0 };
         crate::identity::check_unchanged(&args.input, identity)?;
         let pooled = pool_input(
             args,
-            &plan.layout,
-            &plan.shape,
-            plan.dim,
+            plan,
             fitted,
-            &mut restored,
+            (&mut restored, restored_image.as_mut()),
             shown,
         )?;
         // Pooled from the very data fitted.
         crate::identity::check_unchanged(&args.input, identity)?;
         restored.finish()?;
+        if let Some(image) = restored_image {
+            image.finish()?;
+        }
         progress.stage("writing");
         write_npy_file(&reduced_path, &pooled.reduced)?;
         if let Some(svg) = svg_figure {
@@ -313,6 +330,26 @@ fn fit_and_stage<A: Element + WritableElement>(
             .unwrap_or_default()
     );
     Ok((text, value))
+}
+
+/// `restored.nii.gz` for a NIfTI series, with the series' geometry and
+/// timing, written as the pooling goes.
+fn restored_image(plan: &Plan, staging: &mut Staging) -> Result<Option<RestoredImage>> {
+    let (Some(header), Some(grid)) = (&plan.nifti, &plan.layout.grid) else {
+        return Ok(None);
+    };
+    let &[x, y, z] = grid.as_slice() else {
+        return Ok(None);
+    };
+    let mut shape = vec![x, y, z];
+    if plan.loaded_shape.len() > 3 {
+        shape.push(plan.dim.0);
+    }
+    let path = staging.reserve("restored.nii.gz");
+    let writer = VolumeWriter::create(&path, &shape, header)?;
+    let offsets =
+        agglo_io::nifti_stream::stored_offsets([x, y, z], plan.layout.inside().as_deref());
+    Ok(Some(RestoredImage::new(writer, offsets)))
 }
 
 fn rena_rounds(fitted: Option<&Fitted>) -> usize {

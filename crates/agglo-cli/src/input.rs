@@ -16,7 +16,7 @@ use agglo_io::npy_blocks::read_columns;
 use agglo_io::npz::{read_members, read_sparse_connectivity};
 
 /// Data read from a file, with where it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Loaded {
     /// The values, samples along the first axis.
     pub array: NumericArray,
@@ -30,6 +30,9 @@ pub struct Loaded {
     pub stored_shape: Vec<usize>,
     /// The NIfTI header, for NIfTI input.
     pub nifti: Option<NiftiHeader>,
+    /// A copy of the data, a sample per row, for the pooling to read
+    /// instead of the input (see `nifti_input`).
+    pub copy: Option<std::fs::File>,
 }
 
 impl Loaded {
@@ -41,6 +44,7 @@ impl Loaded {
             array,
             dtype: header.descr,
             nifti: None,
+            copy: None,
         }
     }
 }
@@ -64,6 +68,7 @@ pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
             array,
             dtype: header.descr,
             nifti: None,
+            copy: None,
         });
     }
     let mut loaded = read_data(path, key)?;
@@ -84,7 +89,7 @@ pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
 /// The dtype a NIfTI image stores its values in, as NumPy names it, and
 /// `+scaled` when the header scales them (agglo reads them as float64
 /// with the scaling, as nibabel's `get_fdata`).
-fn nifti_dtype(header: &NiftiHeader) -> String {
+pub(crate) fn nifti_dtype(header: &NiftiHeader) -> String {
     let descr = match header.datatype {
         2 => "|u1",
         4 => "<i2",
@@ -117,6 +122,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             dtype: nifti_dtype(&image.header),
             stored_shape: image.data.shape().to_vec(),
             nifti: Some(image.header),
+            copy: None,
         });
     }
     if starts_with(path, b"\x93NUMPY") {
@@ -171,6 +177,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
             array: NumericArray::F64(table.into_dyn()),
             dtype: "csv".into(),
             nifti: None,
+            copy: None,
         });
     }
     Err(bad_input(format!(

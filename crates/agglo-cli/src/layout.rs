@@ -90,7 +90,7 @@ impl Layout {
 }
 
 /// The positions of the `true` values.
-fn positions(values: impl Iterator<Item = bool>) -> Vec<usize> {
+pub(crate) fn positions(values: impl Iterator<Item = bool>) -> Vec<usize> {
     values
         .enumerate()
         .filter_map(|(i, b)| b.then_some(i))

@@ -23,6 +23,7 @@ mod identity;
 mod input;
 mod layout;
 mod model_file;
+mod nifti_input;
 mod output;
 mod plan;
 mod pooled;

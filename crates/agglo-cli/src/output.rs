@@ -31,6 +31,7 @@ pub const FIT_OUTPUTS: &[&str] = &[
     "linkage.npy",
     "reduced.npy",
     "restored.npy",
+    "restored.nii.gz",
     "mask.npy",
     "labels.nii.gz",
     "model.json",
@@ -130,6 +131,11 @@ impl Staging {
             .with_context(|| format!("cannot write {shown}"))?;
         self.written.push(name.to_string());
         Ok(())
+    }
+
+    /// The staging folder, on the output's file system.
+    pub fn dir(&self) -> &Path {
+        &self.staging
     }
 
     /// Reserves `name` in the staging folder for a writer that needs a

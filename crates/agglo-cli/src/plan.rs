@@ -8,7 +8,7 @@ use ndarray::{Array2, ArrayD};
 
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
-use crate::input::{read_connectivity, read_mask, Loaded, Mask};
+use crate::input::{read_connectivity, Loaded, Mask};
 use crate::layout::Layout;
 use crate::model_file::{ConnectivityInfo, MaskInfo};
 use agglo_io::npy::NumericArray;
@@ -26,15 +26,21 @@ pub(crate) struct Plan {
     pub(crate) dim: (usize, usize),
     pub(crate) connectivity: Option<Connectivity>,
     pub(crate) info: ConnectivityInfo,
+    /// The data copied a sample per row as it was read, for the pooling.
+    pub(crate) copy: Option<std::fs::File>,
 }
 
 pub(crate) fn into_2d<A>(x: ArrayD<A>) -> Array2<A> {
     x.into_dimensionality().expect("laid out as 2-D")
 }
 
-/// Decides the grid, mask and connectivity, and lays the data out as the
-/// matrix to fit.
-pub(crate) fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray)> {
+/// Decides the grid, mask (read by the caller from `--mask`) and
+/// connectivity, and lays the data out as the matrix to fit.
+pub(crate) fn plan(
+    args: &FitArgs,
+    mut loaded: Loaded,
+    mask: Option<Mask>,
+) -> Result<(Plan, NumericArray)> {
     let name = args.input.display().to_string();
     let shape = loaded.shape.clone();
     if shape.len() < 2 {
@@ -43,7 +49,6 @@ pub(crate) fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray
         )));
     }
     let trailing = shape[1..].to_vec();
-    let mask = args.mask.as_deref().map(read_mask).transpose()?;
     if let (Some(series), Some(mask_header), Some(mask_path)) = (
         &loaded.nifti,
         mask.as_ref().and_then(|m| m.nifti.as_ref()),
@@ -55,11 +60,6 @@ pub(crate) fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray
         return Err(bad_input(
             "--mask goes with a grid, not with --connectivity",
         ));
-    }
-    if loaded.nifti.is_some() && args.axis == Axis::Samples {
-        return Err(bad_input(format!(
-            "{name}: a NIfTI image is clustered along its voxels (--axis features)"
-        )));
     }
     let grid = match (&args.grid, args.axis) {
         (Some(g), _) => {
@@ -170,6 +170,7 @@ pub(crate) fn plan(args: &FitArgs, loaded: Loaded) -> Result<(Plan, NumericArray
         dim,
         connectivity,
         info,
+        copy: loaded.copy.take(),
     };
     Ok((plan, x))
 }

@@ -2,11 +2,13 @@
 //! `reduced.npy` and `inverse_transform` of that into `restored.npy`.
 //!
 //! The fit used the data up (it worked in place, see
-//! `FeatureAgglomeration::fit_owned`), so the input is read again: an `.npy`
-//! file a block of samples at a time, anything else whole. Every sample is
-//! pooled on its own, so blocks give exactly the values of one pass over
-//! the whole array, and `restored.npy`, as large as the input, is written
-//! as the blocks go instead of being held.
+//! `FeatureAgglomeration::fit_owned`), so the data is read again: a NIfTI
+//! series from the copy made as it was first read (see `nifti_input`), an
+//! `.npy` file a block of samples at a time, anything else whole. Every
+//! sample is pooled on its own, so blocks give exactly the values of one
+//! pass over the whole array, and `restored.npy` (and, for a NIfTI series,
+//! `restored.nii.gz`), as large as the input, is written as the blocks go
+//! instead of being held.
 
 use agglo::Element;
 
@@ -17,8 +19,10 @@ use ndarray::{s, Array2, ArrayView2, Axis as NdAxis};
 use crate::bad_input;
 use crate::cli::{Axis, FitArgs};
 use crate::input::{is_npy, read_data};
-use crate::layout::Layout;
+use crate::nifti_input::ScratchRows;
 use crate::output::NpyRows;
+use crate::plan::Plan;
+use agglo_io::nifti_write::VolumeWriter;
 use agglo_io::npy::NumericArray;
 use agglo_io::npy_blocks::RowBlocks;
 
@@ -36,24 +40,60 @@ pub struct Pooled {
     pub first: (Array2<f64>, Array2<f64>),
 }
 
-/// Reads the input of `args` again and pools it with `fitted`, writing
-/// the restored data to `restored` as it goes.
-///
-/// `shape` is the data's samples-first shape as read for the fit,
-/// `dim` the `(n_samples, n_features)` matrix fitted; `keep_first` samples
-/// are kept for the figure.
+/// `restored.nii.gz` being written: a volume per restored sample, zero
+/// outside the mask.
+pub struct RestoredImage {
+    writer: VolumeWriter,
+    offsets: Vec<usize>,
+    volume: Vec<f64>,
+}
+
+impl RestoredImage {
+    /// A writer whose volumes take the features at `offsets` (where each
+    /// lies in a stored volume).
+    pub fn new(writer: VolumeWriter, offsets: Vec<usize>) -> Self {
+        let volume = vec![0.0; writer.volume_len()];
+        RestoredImage {
+            writer,
+            offsets,
+            volume,
+        }
+    }
+
+    fn write_rows(&mut self, rows: ArrayView2<'_, f64>) -> Result<()> {
+        for row in rows.rows() {
+            for (&at, &v) in self.offsets.iter().zip(row) {
+                self.volume[at] = v;
+            }
+            self.writer.write_volume(&self.volume)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the image.
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub fn finish(self) -> Result<()> {
+        Ok(self.writer.finish()?)
+    }
+}
+
+/// Reads the data of `args` again and pools it with `fitted`, writing the
+/// restored data to `restored` (and the image beside it) as it goes;
+/// `keep_first` samples are kept for the figure.
 ///
 /// # Errors
 /// The input cannot be read again or has changed since the fit.
 pub fn pool_input(
     args: &FitArgs,
-    layout: &Layout,
-    shape: &[usize],
-    dim: (usize, usize),
+    plan: &Plan,
     fitted: &Fitted,
-    restored: &mut NpyRows,
+    restored: (&mut NpyRows, Option<&mut RestoredImage>),
     keep_first: usize,
 ) -> Result<Pooled> {
+    let (layout, shape, dim) = (&plan.layout, plan.shape.as_slice(), plan.dim);
+    let (restored, image) = restored;
     let name = args.input.display().to_string();
     let k = fitted.n_clusters();
     let mut pooled = Pooling {
@@ -63,6 +103,7 @@ pub fn pool_input(
         first: (Array2::zeros((0, dim.1)), Array2::zeros((0, dim.1))),
         keep_first: keep_first.min(dim.0),
         restored,
+        image,
     };
     let row_bytes = shape[1..].iter().product::<usize>().max(1) * 8;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -73,10 +114,17 @@ pub fn pool_input(
         ))
     };
     let blocks = match args.key {
-        None if is_npy(&args.input) => RowBlocks::open(&args.input, &name, shape)?,
+        None if plan.copy.is_none() && is_npy(&args.input) => {
+            RowBlocks::open(&args.input, &name, shape)?
+        }
         _ => None,
     };
-    if let Some(mut blocks) = blocks {
+    if let Some(copy) = &plan.copy {
+        let mut rows = ScratchRows::new(copy, dim.0, dim.1)?;
+        while let Some(block) = rows.next_block(rows_per_block)? {
+            pooled.add_block(block.view())?;
+        }
+    } else if let Some(mut blocks) = blocks {
         while let Some(block) = blocks.next_block(rows_per_block)? {
             let matrix = layout.to_matrix(block, Axis::Features)?;
             pooled.add(&matrix)?;
@@ -114,6 +162,7 @@ struct Pooling<'a> {
     first: (Array2<f64>, Array2<f64>),
     keep_first: usize,
     restored: &'a mut NpyRows,
+    image: Option<&'a mut RestoredImage>,
 }
 
 impl Pooling<'_> {
@@ -142,6 +191,9 @@ impl Pooling<'_> {
         let reduced = self.fitted.transform(x)?;
         let restored = self.fitted.inverse_transform(reduced.view())?;
         self.restored.write_rows(restored.view())?;
+        if let Some(image) = self.image.as_deref_mut() {
+            image.write_rows(restored.view())?;
+        }
         if first < self.keep_first {
             let take = (self.keep_first - first).min(x.nrows());
             let originals = x.slice(s![..take, ..]).mapv(agglo::Element::to_f64);

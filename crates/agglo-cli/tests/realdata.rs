@@ -82,6 +82,69 @@ fn nifti_series_with_mask_gives_scikit_learns_parcellation() {
     }
     assert_eq!(inside, labels.len());
 
+    // The series is read once: the fit's pooling (from the copy made as it
+    // was read) equals `transform` of the same file, read whole.
+    ok(&agglo(
+        d,
+        &[
+            "transform",
+            &data("series.nii.gz"),
+            "--model",
+            "parcels",
+            "--out",
+            "fit_ts.npy",
+        ],
+    ));
+    assert_eq!(
+        read_f64(d.join("parcels/reduced.npy")),
+        read_f64(d.join("fit_ts.npy"))
+    );
+    // restored.nii.gz is restored.npy on the grid, 0 outside the mask,
+    // with the series' geometry and timing.
+    let (restored_header, restored_image) = nifti(d.join("parcels/restored.nii.gz"));
+    let (series_header, series) = nifti(data("series.nii.gz"));
+    assert_eq!(restored_image.shape(), series.shape());
+    assert_eq!(restored_header.datatype, 64);
+    assert_eq!(
+        (
+            restored_header.srow_x,
+            restored_header.srow_y,
+            restored_header.srow_z
+        ),
+        (
+            series_header.srow_x,
+            series_header.srow_y,
+            series_header.srow_z
+        )
+    );
+    assert_eq!(
+        (restored_header.pixdim, restored_header.xyzt_units),
+        (series_header.pixdim, series_header.xyzt_units)
+    );
+    let restored = read_f64(d.join("parcels/restored.npy"));
+    let mask_values = mask
+        .as_standard_layout()
+        .iter()
+        .copied()
+        .collect::<Vec<_>>();
+    let [nx, ny, nz, nt] = series.shape() else {
+        panic!("a 4-D series")
+    };
+    for t in 0..*nt {
+        let mut j = 0;
+        for (index, &m) in mask_values.iter().enumerate() {
+            let (x, y, z) = (index / (ny * nz), (index / nz) % ny, index % nz);
+            assert!(x < *nx);
+            let value = restored_image[[x, y, z, t]];
+            if m == 0.0 {
+                assert_eq!(value, 0.0);
+            } else {
+                assert_eq!(value, restored[[t, j]], "volume {t}, voxel {index}");
+                j += 1;
+            }
+        }
+    }
+
     // New data through the saved model.
     ok(&agglo(
         d,
@@ -200,6 +263,10 @@ fn scaled_integer_images_and_single_volumes_work() {
     );
     let png = fs::read(d.join("slices.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
+    // A single volume is restored as a 3-D image.
+    let (_, restored) = nifti(d.join("b/restored.nii.gz"));
+    let (_, mask) = nifti(data("mask3d.nii.gz"));
+    assert_eq!(restored.shape(), mask.shape());
 }
 
 #[test]

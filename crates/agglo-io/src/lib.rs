@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | NumPy `.npy`, any real dtype, either byte order, C or Fortran order | [`npy::read_numeric_file`], transposed for a fit [`npy_blocks::read_columns`], in blocks of rows [`npy_blocks::RowBlocks`] | (`ndarray-npy`), large files past the page cache [`direct_write::DirectFile`] |
 //! | NumPy `.npz` archives, scipy.sparse graphs saved with `save_npz` | [`npz::read_members`], [`npz::read_sparse_connectivity`] | |
-//! | NIfTI-1 `.nii`, `.nii.gz` (3-D volumes, 4-D series, masks) | [`nifti_io::read_nifti`], [`nifti_io::read_nifti_mask`] | [`nifti_io::write_nifti_i32`], [`nifti_io::write_nifti_f64`] |
+//! | NIfTI-1 `.nii`, `.nii.gz` (3-D volumes, 4-D series, masks) | [`nifti_io::read_nifti`], [`nifti_io::read_nifti_mask`], a volume at a time [`nifti_stream::VolumeReader`] | [`nifti_io::write_nifti_i32`], [`nifti_io::write_nifti_f64`], a volume at a time [`nifti_write::VolumeWriter`] |
 //! | CSV / TSV tables, header optional | [`csv_io::read_csv`] | [`csv_io::to_csv`] |
 //!
 //! Memory is checked before it is taken: readers that may allocate much
@@ -52,6 +52,8 @@ pub mod direct_write;
 mod error;
 mod limits;
 pub mod nifti_io;
+pub mod nifti_stream;
+pub mod nifti_write;
 pub mod npy;
 pub mod npy_blocks;
 pub mod npz;

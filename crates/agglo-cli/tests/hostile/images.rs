@@ -54,7 +54,7 @@ fn broken_nifti_files_are_refused_before_allocating() {
     for (file, expected) in [
         (
             "truncated.nii.gz",
-            vec!["truncated.nii.gz", "cannot decompress"],
+            vec!["truncated.nii.gz", "cannot read volume 1 of 1", "truncated"],
         ),
         (
             "short_data.nii",
@@ -94,7 +94,7 @@ fn broken_nifti_files_are_refused_before_allocating() {
         ("pair.nii", vec!["pair.nii", ".hdr/.img"]),
         (
             "extension.nii",
-            vec!["extension.nii", "extension announces 1073741824 bytes"],
+            vec!["extension.nii", "from byte 368", "truncated"],
         ),
         ("five_d.nii", vec!["five_d.nii", "5 dimensions"]),
         ("noise.nii", vec!["noise.nii", "not a readable NIfTI image"]),
