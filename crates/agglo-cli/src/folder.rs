@@ -113,7 +113,14 @@ impl Resolved {
     /// made.
     pub fn lock_run(&self, shown: &Path) -> Result<Lock> {
         let path = self.base.join(format!(".{}.agglo-lock", self.stem));
-        Lock::exclusive(&path, false)?.ok_or_else(|| {
+        let lock = Lock::exclusive(&path, false).with_context(|| {
+            format!(
+                "--out {}: cannot write into {}",
+                shown.display(),
+                self.base.display()
+            )
+        })?;
+        lock.ok_or_else(|| {
             bad_input(format!(
                 "--out {}: another agglo run is writing into it; wait for it to end \
                  or choose another folder",

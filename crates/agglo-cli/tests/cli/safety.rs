@@ -311,6 +311,18 @@ impl SmallFs {
     }
 }
 
+impl SmallFs {
+    /// Makes the file system read-only (`false` where that is not allowed).
+    fn make_read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.mount)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
 impl Drop for SmallFs {
     fn drop(&mut self) {
         Command::new("umount").arg(&self.mount).status().ok();
@@ -362,6 +374,84 @@ fn a_full_disk_fails_the_run_naming_the_output_and_keeps_the_old_result() {
         "the old result is kept whole"
     );
     assert_eq!(hidden_leftovers(&small.mount), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_system_fails_the_run_naming_the_output_and_changes_nothing() {
+    let Some(small) = SmallFs::mount(4 << 20) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    super::common::write_digits(d);
+    let out = small.mount.join("out");
+    let out_arg = out.display().to_string();
+    let fit = |k: &str| {
+        agglo(
+            d,
+            &[
+                "fit",
+                "digits.npy",
+                "--grid",
+                "8,8",
+                "--n-clusters",
+                k,
+                "--out",
+                &out_arg,
+                "-q",
+            ],
+        )
+    };
+    let run = fit("6");
+    assert!(run.status.success(), "{}", stderr(&run));
+    if !small.make_read_only() {
+        eprintln!("cannot remount the tmpfs read-only here: the read-only case is not tried");
+        return;
+    }
+    let before = super::common::snapshot(&out);
+    let run = fit("7");
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains(&out_arg), "names the output: {err}");
+    assert!(err.contains("Read-only file system"), "says why: {err}");
+    assert_eq!(
+        super::common::snapshot(&out),
+        before,
+        "the old result is kept"
+    );
+    // transform into the read-only folder: refused the same way, and a
+    // figure there too.
+    let ts = small.mount.join("ts.npy").display().to_string();
+    let run = agglo(
+        d,
+        &["transform", "digits.npy", "--model", &out_arg, "--out", &ts],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains(&ts), "names the output: {err}");
+    let figure = small.mount.join("f.png").display().to_string();
+    let run = agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "7",
+            "--out",
+            "local",
+            "--figure",
+            &figure,
+            "-q",
+        ],
+    );
+    let err = stderr(&run);
+    assert_ne!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains(&figure), "names the figure: {err}");
+    assert!(!d.join("local").exists(), "no output without the figure");
+    assert_eq!(super::common::snapshot(&out), before);
 }
 
 /// More clusters than points is refused from the `.npy` header (and the
