@@ -2,14 +2,21 @@
 //! SIGTERM or SIGHUP, the staging folders, temporary files and lock files
 //! of this run are removed and the process exits with 130, so that an
 //! interrupted run leaves nothing behind. (A run killed outright, SIGKILL,
-//! cannot; the next run into the same place removes what it left.)
+//! cannot; the next run into the same place removes what it left.) An
+//! interruption while the outputs are being put in place waits for that to
+//! finish (see [`uninterrupted`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 
 /// What the running command would leave behind if it stopped now.
 static LEFTOVERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
+/// Whether the outputs are being put in place.
+static COMMITTING: AtomicBool = AtomicBool::new(false);
+/// Whether an interruption came meanwhile.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Removes `path` (a file or a folder) if the run is interrupted, until
 /// [`forget`] is called for it.
@@ -18,11 +25,29 @@ pub fn remember(path: &Path) {
         // Without a handler (another one installed), interruption is the
         // system's default: the next run cleans up.
         let _ = ctrlc::set_handler(|| {
+            if COMMITTING.load(Ordering::SeqCst) {
+                INTERRUPTED.store(true, Ordering::SeqCst);
+                return;
+            }
             remove_all();
             std::process::exit(130);
         });
     });
     leftovers().push(path.to_path_buf());
+}
+
+/// Runs `commit` (the renames that put a run's outputs in place) to its
+/// end even if the run is interrupted meanwhile; an interruption then
+/// stops the run right after it, with the outputs in place.
+pub fn uninterrupted<T>(commit: impl FnOnce() -> T) -> T {
+    COMMITTING.store(true, Ordering::SeqCst);
+    let result = commit();
+    COMMITTING.store(false, Ordering::SeqCst);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        remove_all();
+        std::process::exit(130);
+    }
+    result
 }
 
 /// `path` is in place or removed already: nothing to clean up for it.

@@ -296,10 +296,15 @@ fn fit_and_stage<A: Element + WritableElement>(
         (Some(path), Some(bytes)) => Some(StagedFile::write(path, &bytes)?),
         _ => None,
     };
-    let out = staging.commit()?;
-    if let Some(figure) = figure {
-        figure.commit()?;
-    }
+    // The outputs and the figure are put in place together, even if the
+    // run is interrupted meanwhile.
+    let out = crate::cleanup::uninterrupted(|| -> Result<_> {
+        let out = staging.commit()?;
+        if let Some(figure) = figure {
+            figure.commit()?;
+        }
+        Ok(out)
+    })?;
     let value = serde_json::json!({
         "command": "fit",
         "out": out.display().to_string(),

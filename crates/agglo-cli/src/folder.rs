@@ -139,10 +139,31 @@ impl Resolved {
         Ok(Lock::exclusive(&path, true)?.expect("a waiting lock is always taken"))
     }
 
+    /// The commit journal of the folder (see `journal`).
+    pub fn journal_path(&self) -> PathBuf {
+        self.base.join(format!(".{}.agglo-journal", self.stem))
+    }
+
+    /// Finishes the switch a killed run left half done, if it did, holding
+    /// the commit lock meanwhile; the caller holds the run lock or reads.
+    ///
+    /// # Errors
+    /// The switch cannot be finished.
+    pub fn finish_interrupted(&self) -> Result<()> {
+        let journal = self.journal_path();
+        if journal.exists() {
+            let _readers_out = self.lock_commit()?;
+            crate::journal::finish_interrupted(&journal)?;
+        }
+        Ok(())
+    }
+
     /// Replaces the folder's outputs with the files `written` of `staging`:
     /// in one rename when the folder holds only files in `ours` (those an
     /// earlier run wrote) or does not exist; else one by one, `model.json`
-    /// last, after which the files of `ours` not written again are removed.
+    /// last, after which the files of `ours` not written again are removed,
+    /// all recorded first in the commit journal so that a run killed
+    /// halfway is finished by the next agglo command that opens the folder.
     ///
     /// # Errors
     /// A rename or removal fails.
@@ -174,24 +195,33 @@ impl Resolved {
             .zip(target.canonicalize().ok())
             .is_some_and(|(cwd, t)| cwd.starts_with(t));
         if only_ours && !holds_cwd && exchange(staging, target).is_ok() {
+            crate::journal::crash_point("exchanged");
             // The old outputs are now in the staging folder.
             fs::remove_dir_all(staging).ok();
             return Ok(());
         }
         let (last, first): (Vec<&String>, Vec<&String>) =
             written.iter().partition(|n| n.as_str() == "model.json");
-        for name in first.into_iter().chain(last) {
+        let order: Vec<&String> = first.into_iter().chain(last).collect();
+        let stale: Vec<&String> = ours.iter().filter(|o| !written.contains(o)).collect();
+        let journal =
+            crate::journal::Journal::begin(&self.journal_path(), staging, target, &order, &stale)?;
+        crate::journal::crash_point("journal");
+        for name in order {
             let to = target.join(name);
             fs::rename(staging.join(name), &to)
                 .with_context(|| format!("cannot move {} into place", to.display()))?;
+            crate::journal::crash_point(&format!("renamed {name}"));
         }
-        for stale in ours.iter().filter(|o| !written.contains(o)) {
-            let path = target.join(stale);
+        for name in stale {
+            let path = target.join(name);
             if path.is_file() {
                 fs::remove_file(&path)
                     .with_context(|| format!("cannot remove the stale {}", path.display()))?;
             }
+            crate::journal::crash_point(&format!("removed {name}"));
         }
+        journal.end();
         fs::remove_dir_all(staging).ok();
         Ok(())
     }
@@ -202,6 +232,15 @@ impl Resolved {
 /// is writing beside it).
 pub fn read_lock(dir: &Path) -> Option<File> {
     let resolved = resolve(dir).ok()?;
+    if resolved.journal_path().exists() {
+        // A run was killed while switching the folder (else the next run
+        // into it, holding the run lock, finishes its switch).
+        if let Ok(_run) = resolved.lock_run(dir) {
+            if let Err(e) = resolved.finish_interrupted() {
+                eprintln!("warning: {e:#}");
+            }
+        }
+    }
     let path = resolved
         .base
         .join(format!(".{}.agglo-commit-lock", resolved.stem));

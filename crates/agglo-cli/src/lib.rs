@@ -21,6 +21,7 @@ mod folder;
 mod guard;
 mod identity;
 mod input;
+mod journal;
 mod layout;
 mod model_file;
 mod nifti_input;

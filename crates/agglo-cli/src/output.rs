@@ -68,6 +68,10 @@ impl Staging {
     /// created.
     pub fn new(target: &Path, outputs: &[&str]) -> Result<Self> {
         let resolved = folder::resolve(target)?;
+        let run_lock = resolved.lock_run(target)?;
+        // A run killed while switching the folder: its switch is finished
+        // first, so that what follows sees one complete result.
+        resolved.finish_interrupted()?;
         let known = |name: &String| outputs.iter().any(|o| o == name);
         let ours: Vec<String> = earlier_outputs(&resolved.target)
             .into_iter()
@@ -93,7 +97,6 @@ impl Staging {
                 if foreign.len() == 1 { "it" } else { "them" },
             )));
         }
-        let run_lock = resolved.lock_run(target)?;
         let base = &resolved.base;
         remove_abandoned(base, &format!(".{}.agglo-staging-", resolved.stem));
         let staging = base.join(format!(

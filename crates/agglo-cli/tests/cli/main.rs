@@ -12,6 +12,7 @@ use serde_json::Value;
 mod constraints;
 mod dendrogram;
 mod fixtures;
+mod journal;
 mod refusals;
 mod rena;
 mod runs;

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::common::{agglo, read_f64, read_i64, refused, stderr};
 
 /// Smooth-ish data on a `side × side` grid, a second or more of work.
-fn write_input(path: &Path, side: usize, seed: u64) {
+pub(super) fn write_input(path: &Path, side: usize, seed: u64) {
     let mut state = seed;
     let x = Array2::from_shape_fn((24, side * side), |(s, f)| {
         state = state
@@ -39,7 +39,7 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
 
 /// The folder holds one complete result: `model.json` parses, every file
 /// it lists is there, and the labels, the reduced data and the counts agree.
-fn assert_whole(out: &Path) -> usize {
+pub(super) fn assert_whole(out: &Path) -> usize {
     let model: Value =
         serde_json::from_str(&fs::read_to_string(out.join("model.json")).unwrap()).unwrap();
     for file in model["outputs"].as_array().unwrap() {
@@ -60,7 +60,7 @@ fn assert_whole(out: &Path) -> usize {
     k
 }
 
-fn hidden_leftovers(dir: &Path) -> Vec<String> {
+pub(super) fn hidden_leftovers(dir: &Path) -> Vec<String> {
     fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
