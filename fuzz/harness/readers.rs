@@ -155,11 +155,75 @@ fn archive(mut spec: &[u8], deflate: bool) -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// NIfTI-1 bytes (`.nii`, or `.nii.gz` when gzipped).
+/// NIfTI-1 bytes (`.nii`, or `.nii.gz` when gzipped): the whole-image
+/// reader, the volume-at-a-time reader (which must agree with it, volume
+/// by volume), the affine, and the writer given the header read.
 pub fn nifti(bytes: &[u8]) {
-    if let Ok(image) = agglo_io::nifti_io::read_nifti_bytes(bytes, "fuzz.nii", LIMIT) {
+    use agglo_io::nifti_stream::{stored_offsets, VolumeReader};
+    let whole = agglo_io::nifti_io::read_nifti_bytes(bytes, "fuzz.nii", LIMIT);
+    if let Ok(image) = &whole {
         let _ = image.samples_first("fuzz.nii");
         let _ = image.spatial_shape();
+        let affine = agglo_io::affine::affine(&image.header);
+        let _ = agglo_io::affine::describe(&affine);
+        let _ = agglo_io::affine::same(&affine, &affine);
+    }
+    let Ok(mut volumes) = VolumeReader::from_bytes(bytes, "fuzz.nii", LIMIT) else {
+        assert!(
+            whole.is_err(),
+            "the header reader and the whole reader agree"
+        );
+        return;
+    };
+    let n = volumes.volume_len();
+    let offsets = stored_offsets(volumes.spatial_shape(), None);
+    assert_eq!(offsets.len(), n);
+    assert!(offsets.iter().all(|&o| o < n.max(1) || n == 0));
+    let mut values = Vec::new();
+    let mut volume = vec![0.0; n];
+    let mut complete = true;
+    for _ in 0..volumes.n_volumes() {
+        if volumes.next_volume(&mut volume).is_err() {
+            complete = false;
+            break;
+        }
+        values.extend(volume.iter().map(|v| v.to_bits()));
+    }
+    match &whole {
+        Ok(image) if complete => {
+            let stored: Vec<u64> = image
+                .data
+                .as_slice_memory_order()
+                .expect("read contiguous")
+                .iter()
+                .map(|v| v.to_bits())
+                .collect();
+            assert_eq!(stored, values, "the same values either way");
+            // What was read can be written back with its header.
+            let path = std::env::temp_dir().join(format!("agglo-fuzz-{}.nii", std::process::id()));
+            let shape = image.data.shape();
+            if shape.len() <= 4 {
+                if let Ok(mut writer) =
+                    agglo_io::nifti_write::VolumeWriter::create(&path, shape, &image.header, false)
+                {
+                    for v in values
+                        .chunks(n.max(1))
+                        .take(shape.get(3).copied().unwrap_or(1))
+                    {
+                        let v: Vec<f64> = v.iter().map(|&b| f64::from_bits(b)).collect();
+                        if v.len() == writer.volume_len() {
+                            writer.write_volume(&v).expect("a temporary file");
+                        }
+                    }
+                }
+            }
+            let _ = std::fs::remove_file(&path);
+        }
+        Ok(_) => panic!("the whole reader read what the volume reader could not"),
+        Err(_) => assert!(
+            !complete,
+            "the whole reader refused what the volume reader read"
+        ),
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use agglo::{FittedFeatureAgglomeration, FittedRena, Pooling};
 use anyhow::{Context, Result};
-use ndarray::{Array2, ArrayD, Ix1, IxDyn};
+use ndarray::{Array2, Ix1};
 use ndarray_npy::WriteNpyExt;
 
 use crate::bad_input;
@@ -18,7 +18,9 @@ use crate::layout::Layout;
 use crate::model_file::ModelFile;
 use crate::output::FIT_OUTPUTS;
 use agglo_io::csv_io::to_csv;
-use agglo_io::nifti_io::{is_nifti, read_nifti, write_nifti_f64};
+use agglo_io::nifti_io::is_nifti;
+use agglo_io::nifti_stream::{stored_offsets, VolumeReader};
+use agglo_io::nifti_write::VolumeWriter;
 use agglo_io::npy::{read_file, read_numeric, NumericArray};
 use agglo_io::MemoryLimit;
 
@@ -162,7 +164,32 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
     let format = OutputFormat::of(&args.out, false)?;
     refuse_writing_into_model(args)?;
     let saved = load_model(&args.model)?;
-    let loaded = read_data(&args.input, args.key.as_deref())?;
+    let on_volume = saved
+        .layout
+        .grid
+        .as_deref()
+        .and_then(|g| <[usize; 3]>::try_from(g).ok());
+    let loaded = match on_volume {
+        // A volume at a time, only the model's voxels kept.
+        Some(grid) if is_nifti(&args.input) => {
+            let inside = saved.layout.inside();
+            let (rows, header) = crate::nifti_input::read_nifti_rows(
+                &args.input,
+                grid,
+                inside.as_deref(),
+                &args.model.join("labels.nii.gz"),
+            )?;
+            crate::input::Loaded {
+                shape: rows.shape().to_vec(),
+                stored_shape: Vec::new(),
+                dtype: String::new(),
+                array: NumericArray::F64(rows.into_dyn()),
+                nifti: Some(header),
+                copy: None,
+            }
+        }
+        _ => read_data(&args.input, args.key.as_deref())?,
+    };
     if loaded.array.shape().len() < 2 {
         return Err(bad_input(format!(
             "{}: expected samples along the first axis, got shape {:?}",
@@ -170,10 +197,10 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
             loaded.array.shape()
         )));
     }
-    if let Some(series) = &loaded.nifti {
+    if let (Some(series), None) = (&loaded.nifti, on_volume) {
         let reference = args.model.join("labels.nii.gz");
         if reference.is_file() {
-            let model = read_nifti(&reference, MemoryLimit::available())?.header;
+            let model = VolumeReader::open(&reference, MemoryLimit::available())?.into_header();
             check_aligned(
                 &args.input.display().to_string(),
                 series,
@@ -271,7 +298,7 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
                 args.model.display()
             )));
         }
-        let mut header = read_nifti(&path, MemoryLimit::available())?.header;
+        let mut header = VolumeReader::open(&path, MemoryLimit::available())?.into_header();
         // The series fitted keeps its repetition time and units.
         if let Some(time) = saved.description.input.time {
             header.pixdim[4] = time.tr as f32;
@@ -368,44 +395,27 @@ fn write_series(
     layout: &Layout,
 ) -> Result<()> {
     let grid = layout.grid.clone().unwrap_or_default();
-    let size: usize = grid.iter().product();
-    let inside = layout.inside().unwrap_or_else(|| (0..size).collect());
-    let n = table.nrows();
-    let mut shape = grid.clone();
-    shape.push(n);
-    let mut volume = ArrayD::<f64>::zeros(IxDyn(&shape));
-    {
-        let flat = volume.as_slice_mut().expect("standard layout");
-        for (t, row) in table.rows().into_iter().enumerate() {
-            for (&voxel, &v) in inside.iter().zip(row.iter()) {
-                flat[voxel * n + t] = v;
-            }
-        }
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
+    let &[x, y, z] = grid.as_slice() else {
         return Err(bad_input(format!(
-            "cannot write {}: the folder {} does not exist",
-            path.display(),
-            dir.display()
+            "--out {}: a NIfTI output needs a model fitted on a 3-D grid, not {grid:?}",
+            path.display()
         )));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".agglo-tmp-{}-{name}", std::process::id()));
-    let result = write_nifti_f64(&tmp, &volume, header)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| {
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot move {} into place", path.display()))
-        });
-    if result.is_err() {
-        std::fs::remove_file(&tmp).ok();
-    }
-    result
+    };
+    let offsets = stored_offsets([x, y, z], layout.inside().as_deref());
+    let shape = [x, y, z, table.nrows()];
+    // A volume at a time: the series is never held whole.
+    crate::guard::StagedFile::create_with(path, |tmp| {
+        let named = |e: agglo_io::Error| anyhow::anyhow!("cannot write {}: {e:#}", path.display());
+        let gzip = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+        let mut writer = VolumeWriter::create(tmp, &shape, header, gzip).map_err(named)?;
+        let mut volume = vec![0.0; writer.volume_len()];
+        for row in table.rows() {
+            for (&at, &v) in offsets.iter().zip(row) {
+                volume[at] = v;
+            }
+            writer.write_volume(&volume).map_err(named)?;
+        }
+        writer.finish().map_err(named)
+    })?
+    .commit()
 }

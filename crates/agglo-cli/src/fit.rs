@@ -351,7 +351,7 @@ fn restored_image(plan: &Plan, staging: &mut Staging) -> Result<Option<RestoredI
         shape.push(plan.dim.0);
     }
     let path = staging.reserve("restored.nii.gz");
-    let writer = VolumeWriter::create(&path, &shape, header)?;
+    let writer = VolumeWriter::create(&path, &shape, header, true)?;
     let offsets =
         agglo_io::nifti_stream::stored_offsets([x, y, z], plan.layout.inside().as_deref());
     Ok(Some(RestoredImage::new(writer, offsets)))

@@ -61,6 +61,21 @@ impl StagedFile {
     /// # Errors
     /// The folder does not exist or cannot be written.
     pub fn write(path: &Path, bytes: &[u8]) -> Result<Self> {
+        Self::create_with(path, |tmp| {
+            let mut file = fs::File::create(tmp)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(bytes)
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))
+        })
+    }
+
+    /// Lets `write` make the temporary file beside `path` (it is given the
+    /// temporary path; errors should name `path`).
+    ///
+    /// # Errors
+    /// The folder does not exist, or `write` fails.
+    pub fn create_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<Self> {
         let dir = check_file_path(path)?;
         let name = path
             .file_name()
@@ -72,12 +87,8 @@ impl StagedFile {
             path: path.to_path_buf(),
             done: false,
         };
-        let mut file = fs::File::create(&staged.tmp)
-            .with_context(|| format!("cannot write {}", path.display()))?;
         crate::cleanup::remember(&staged.tmp);
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write(&staged.tmp)?;
         Ok(staged)
     }
 

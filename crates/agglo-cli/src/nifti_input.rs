@@ -169,3 +169,53 @@ impl<'a> ScratchRows<'a> {
         ))
     }
 }
+
+/// Reads the series at `path` for `transform`: the voxels inside the
+/// model's mask (`inside`, row-major indices on the model's `grid`) as the
+/// `(n_volumes, n_voxels)` matrix, a volume at a time, with the header;
+/// the image must line up with the model's `labels.nii.gz` at `reference`
+/// (checked before the data is read).
+///
+/// # Errors
+/// An unreadable or corrupt image, or one on another grid than the model's
+/// or with another affine.
+pub fn read_nifti_rows(
+    path: &Path,
+    grid: [usize; 3],
+    inside: Option<&[usize]>,
+    reference: &Path,
+) -> Result<(Array2<f64>, agglo_io::nifti_io::NiftiHeader)> {
+    let name = path.display().to_string();
+    let limit = MemoryLimit::available();
+    let mut volumes = VolumeReader::open(path, limit)?;
+    if reference.is_file() {
+        let model = VolumeReader::open(reference, limit)?.into_header();
+        crate::apply::check_aligned(
+            &name,
+            volumes.header(),
+            &reference.display().to_string(),
+            &model,
+        )?;
+    }
+    if volumes.spatial_shape() != grid {
+        return Err(bad_input(format!(
+            "{name}: its grid {:?} is not the model's {grid:?}",
+            volumes.spatial_shape()
+        )));
+    }
+    let offsets = stored_offsets(grid, inside);
+    let (t, n) = (volumes.n_volumes(), offsets.len());
+    limit.check(
+        (t as u64).saturating_mul(n as u64).saturating_mul(8),
+        &format!("reading {name}"),
+    )?;
+    let mut rows = Array2::zeros((t, n));
+    let mut volume = vec![0.0; volumes.volume_len()];
+    for mut row in rows.rows_mut() {
+        volumes.next_volume(&mut volume)?;
+        for (out, &at) in row.iter_mut().zip(&offsets) {
+            *out = volume[at];
+        }
+    }
+    Ok((rows, volumes.into_header()))
+}

@@ -99,8 +99,7 @@ enum Sink {
 }
 
 /// A float64 NIfTI-1 image written a volume at a time, gzip-compressed
-/// (at the fast level, as nibabel and the `nifti` crate write) when the
-/// name ends in `.gz`.
+/// or not (at the fast level, as nibabel and the `nifti` crate write).
 pub struct VolumeWriter {
     sink: Sink,
     path: PathBuf,
@@ -122,12 +121,18 @@ impl std::fmt::Debug for VolumeWriter {
 impl VolumeWriter {
     /// Creates `path` for an image of `shape` (`(x, y, z)` or
     /// `(x, y, z, t)`), with the geometry, voxel sizes, timing and units of
-    /// `reference`, and writes its header.
+    /// `reference`, and writes its header; `gzip` compresses it (as a name
+    /// ending in `.nii.gz` says).
     ///
     /// # Errors
     /// The file cannot be created or written, or `shape` is not 3-D or 4-D
     /// with dimensions that fit a NIfTI-1 header.
-    pub fn create(path: &Path, shape: &[usize], reference: &NiftiHeader) -> Result<Self> {
+    pub fn create(
+        path: &Path,
+        shape: &[usize],
+        reference: &NiftiHeader,
+        gzip: bool,
+    ) -> Result<Self> {
         let failed = |e: std::io::Error| Error::Write {
             path: path.to_path_buf(),
             source: Box::new(e),
@@ -161,8 +166,7 @@ impl VolumeWriter {
         header.magic = *nifti::header::MAGIC_CODE_NIP1;
         let file = File::create(path).map_err(failed)?;
         let file = BufWriter::with_capacity(1 << 20, file);
-        let gz = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
-        let mut sink = if gz {
+        let mut sink = if gzip {
             Sink::Gz(Box::new(GzEncoder::new(file, Compression::fast())))
         } else {
             Sink::Plain(file)

@@ -213,7 +213,8 @@ fn written_series_read_back_with_the_reference_geometry_and_timing() {
     reference.sform_code = 4;
     for name in ["r.nii", "r.nii.gz"] {
         let path = dir.path().join(name);
-        let mut writer = VolumeWriter::create(&path, &[3, 4, 5, 2], &reference).unwrap();
+        let mut writer =
+            VolumeWriter::create(&path, &[3, 4, 5, 2], &reference, name.ends_with(".gz")).unwrap();
         let volumes: Vec<Vec<f64>> = (0..2)
             .map(|t| (0..60).map(|i| f64::from(i) * 0.1 - f64::from(t)).collect())
             .collect();
