@@ -131,22 +131,43 @@ pub(crate) fn refuse_too_many_clusters(args: &FitArgs, settings: &Settings) -> R
             None => return Ok(()),
         },
     };
+    let name = args.input.display().to_string();
+    let inside = |mask: &std::path::Path| {
+        crate::input::read_mask(mask)
+            .ok()
+            .map(|m| m.inside.iter().filter(|&&v| v).count())
+    };
+    if args.key.is_none() && agglo_io::nifti_io::is_nifti(&args.input) {
+        // The voxels of the mask, or of the image from its header.
+        let n_points = match &args.mask {
+            Some(mask) => inside(mask),
+            None => agglo_io::nifti_stream::VolumeReader::open(
+                &args.input,
+                agglo_io::MemoryLimit::none(),
+            )
+            .ok()
+            .map(|v| v.volume_len()),
+        };
+        return too_many(k, n_points, &name);
+    }
     if args.key.is_some() || !crate::input::is_npy(&args.input) {
         return Ok(());
     }
-    let name = args.input.display().to_string();
     let Ok(header) = agglo_io::npy::read_header(&args.input, &name) else {
         return Ok(()); // the reader words what is wrong with the file
     };
     let n_points = match (args.axis, &args.mask) {
         (Axis::Samples, _) => header.shape.first().copied(),
-        (Axis::Features, Some(mask)) => crate::input::read_mask(mask)
-            .ok()
-            .map(|m| m.inside.iter().filter(|&&v| v).count()),
+        (Axis::Features, Some(mask)) => inside(mask),
         (Axis::Features, None) => {
             (header.shape.len() >= 2).then(|| header.shape[1..].iter().product())
         }
     };
+    too_many(k, n_points, &name)
+}
+
+/// Refuses `k` clusters of `n_points` (when known).
+fn too_many(k: usize, n_points: Option<usize>, name: &str) -> Result<()> {
     match n_points {
         // Fewer than 2 points: the reader and the fit word that better.
         Some(n) if n >= 2 && k > n => Err(anyhow::Error::new(AggloError::TooManyClusters {

@@ -677,3 +677,32 @@ fn an_inverse_transformed_series_keeps_the_timing_of_the_series_fitted() {
     assert_eq!(back.xyzt_units, 10);
     assert_eq!(back.dim[4], 12, "12 volumes");
 }
+
+#[test]
+fn too_many_clusters_for_an_image_are_refused_before_its_data_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The header is whole, the data cut short: only a reader of the data
+    // would notice.
+    let bytes = fs::read(data("series.nii.gz")).unwrap();
+    fs::write(d.join("cut.nii.gz"), &bytes[..bytes.len() / 2]).unwrap();
+    for mask in [Some(data("mask.nii.gz")), None] {
+        let mut args = vec![
+            "fit",
+            "cut.nii.gz",
+            "--n-clusters",
+            "100000",
+            "--out",
+            "out",
+        ];
+        if let Some(mask) = &mask {
+            args.extend(["--mask", mask.as_str()]);
+        }
+        let run = agglo(d, &args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{err}");
+        assert!(err.contains("--n-clusters 100000 for cut.nii.gz"), "{err}");
+        assert!(!err.contains("truncated"), "refused before reading: {err}");
+        assert!(!d.join("out").exists());
+    }
+}
