@@ -56,7 +56,8 @@ pub fn run(args: &FitArgs) -> Result<()> {
         // Read once: the voxels inside the mask, copied for the pooling.
         Axis::Features if nifti => {
             let mask = mask.as_ref().zip(args.mask.as_deref());
-            read_nifti_columns(&args.input, mask, staging.dir())?
+            let shown = args.out.display().to_string();
+            read_nifti_columns(&args.input, mask, (staging.dir(), &shown))?
         }
         // The features' points are the columns: read so, the fit works on
         // the data where it lies instead of on a transposed copy beside it.
@@ -281,7 +282,8 @@ fn fit_and_stage<A: Element + WritableElement>(
     if let (Some(reference), Axis::Features, true) = (reference, args.axis, on_volume) {
         let image = label_image(plan, &model)?;
         let path = staging.reserve("labels.nii.gz");
-        write_nifti_i32(&path, &image, reference)?;
+        write_nifti_i32(&path, &image, reference)
+            .map_err(|e| crate::pooled::written_as(e, &staging.shown("labels.nii.gz")))?;
     }
     let mut outputs = staging.written().to_vec();
     outputs.push("model.json".into());
@@ -351,10 +353,12 @@ fn restored_image(plan: &Plan, staging: &mut Staging) -> Result<Option<RestoredI
         shape.push(plan.dim.0);
     }
     let path = staging.reserve("restored.nii.gz");
-    let writer = VolumeWriter::create(&path, &shape, header, true)?;
+    let shown = staging.shown("restored.nii.gz");
+    let writer = VolumeWriter::create(&path, &shape, header, true)
+        .map_err(|e| crate::pooled::written_as(e, &shown))?;
     let offsets =
         agglo_io::nifti_stream::stored_offsets([x, y, z], plan.layout.inside().as_deref());
-    Ok(Some(RestoredImage::new(writer, offsets)))
+    Ok(Some(RestoredImage::new(writer, offsets, shown)))
 }
 
 fn rena_rounds(fitted: Option<&Fitted>) -> usize {

@@ -26,7 +26,8 @@ const BLOCK_VOLUMES: usize = 16;
 /// Reads the series at `path` for a fit: the voxels inside `mask` (every
 /// voxel without one; read from the file `mask_path`), as the column-major
 /// `(n_volumes, n_voxels)` matrix, their values also written to an
-/// anonymous file in `scratch_dir`.
+/// anonymous file in `scratch_dir` (the staging folder of the output
+/// `shown`, which messages name).
 ///
 /// # Errors
 /// An unreadable or corrupt image, a mask of another shape or affine, not
@@ -34,7 +35,7 @@ const BLOCK_VOLUMES: usize = 16;
 pub fn read_nifti_columns(
     path: &Path,
     mask: Option<(&Mask, &Path)>,
-    scratch_dir: &Path,
+    (scratch_dir, shown): (&Path, &str),
 ) -> Result<Loaded> {
     let name = path.display().to_string();
     let limit = MemoryLimit::available();
@@ -65,12 +66,7 @@ pub fn read_nifti_columns(
             .saturating_add(volumes.volume_len() as u64 * 8),
         &format!("reading {name}"),
     )?;
-    let scratch = tempfile::tempfile_in(scratch_dir).with_context(|| {
-        format!(
-            "cannot make a scratch file in {} for the pooling",
-            scratch_dir.display()
-        )
-    })?;
+    let scratch = tempfile::tempfile_in(scratch_dir).with_context(|| scratch_failed(shown))?;
     let mut copy = BufWriter::with_capacity(1 << 20, &scratch);
     let mut columns = vec![0.0; t * n];
     let mut volume = vec![0.0; volumes.volume_len()];
@@ -89,7 +85,7 @@ pub fn read_nifti_columns(
                 bytes.extend(out.to_le_bytes());
             }
             copy.write_all(&bytes)
-                .context(scratch_failed(scratch_dir))?;
+                .with_context(|| scratch_failed(shown))?;
         }
         for (j, column) in columns.chunks_exact_mut(t).enumerate() {
             for (r, out) in column[first..first + count].iter_mut().enumerate() {
@@ -97,7 +93,7 @@ pub fn read_nifti_columns(
             }
         }
     }
-    copy.flush().context(scratch_failed(scratch_dir))?;
+    copy.flush().with_context(|| scratch_failed(shown))?;
     drop(copy);
     let matrix = Array2::from_shape_vec((t, n).f(), columns).expect("sized for the shape");
     let [x, y, z] = spatial;
@@ -111,10 +107,9 @@ pub fn read_nifti_columns(
     })
 }
 
-fn scratch_failed(dir: &Path) -> String {
+fn scratch_failed(shown: &str) -> String {
     format!(
-        "cannot write the scratch copy of the data in {} (is the disk full?)",
-        dir.display()
+        "cannot write the scratch copy of the data beside {shown} (it is as large as restored.npy)"
     )
 }
 

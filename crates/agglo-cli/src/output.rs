@@ -165,7 +165,8 @@ impl Staging {
     }
 
     /// The path a staged file will have once committed, for messages.
-    fn shown(&self, name: &str) -> String {
+    /// Where the staged file `name` will be, for messages.
+    pub fn shown(&self, name: &str) -> String {
         self.target.join(name).display().to_string()
     }
 

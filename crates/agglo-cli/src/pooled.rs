@@ -44,6 +44,8 @@ pub struct Pooled {
 /// outside the mask.
 pub struct RestoredImage {
     writer: VolumeWriter,
+    /// The image's final path, for messages.
+    shown: String,
     offsets: Vec<usize>,
     volume: Vec<f64>,
 }
@@ -51,10 +53,11 @@ pub struct RestoredImage {
 impl RestoredImage {
     /// A writer whose volumes take the features at `offsets` (where each
     /// lies in a stored volume).
-    pub fn new(writer: VolumeWriter, offsets: Vec<usize>) -> Self {
+    pub fn new(writer: VolumeWriter, offsets: Vec<usize>, shown: String) -> Self {
         let volume = vec![0.0; writer.volume_len()];
         RestoredImage {
             writer,
+            shown,
             offsets,
             volume,
         }
@@ -65,7 +68,9 @@ impl RestoredImage {
             for (&at, &v) in self.offsets.iter().zip(row) {
                 self.volume[at] = v;
             }
-            self.writer.write_volume(&self.volume)?;
+            self.writer
+                .write_volume(&self.volume)
+                .map_err(|e| written_as(e, &self.shown))?;
         }
         Ok(())
     }
@@ -75,7 +80,16 @@ impl RestoredImage {
     /// # Errors
     /// The file cannot be written.
     pub fn finish(self) -> Result<()> {
-        Ok(self.writer.finish()?)
+        let shown = self.shown;
+        self.writer.finish().map_err(|e| written_as(e, &shown))
+    }
+}
+
+/// A write error of a staged file, naming the file's final path instead.
+pub fn written_as(error: agglo_io::Error, shown: &str) -> anyhow::Error {
+    match error {
+        agglo_io::Error::Write { source, .. } => anyhow::anyhow!("cannot write {shown}: {source}"),
+        other => other.into(),
     }
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod constraints;
 mod dendrogram;
+mod file_systems;
 mod fixtures;
 mod journal;
 mod refusals;
