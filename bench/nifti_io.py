@@ -70,11 +70,20 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     mask = nib.load(inputs["mask"]).get_fdata() > 0
     grid = ",".join(str(d) for d in mask.shape)
     np.save(Path(args.data) / "mask.npy", mask)
-    results: dict[str, object] = {"n_volumes": args.volumes, "n_voxels": int(mask.sum())}
+    results: dict[str, object] = {
+        "n_volumes": args.volumes,
+        "n_voxels": int(mask.sum()),
+    }
     with tempfile.TemporaryDirectory() as work:
         cwd = Path(work)
         jobs = {
-            "nii.gz": [args.agglo, "fit", str(inputs["series"]), "--mask", str(inputs["mask"])],
+            "nii.gz": [
+                args.agglo,
+                "fit",
+                str(inputs["series"]),
+                "--mask",
+                str(inputs["mask"]),
+            ],
             "npy": [
                 args.agglo,
                 "fit",
@@ -117,7 +126,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agglo", default="target/release/agglo")
-    parser.add_argument("--old", help="an earlier agglo binary to time on the .nii.gz too")
+    parser.add_argument(
+        "--old", help="an earlier agglo binary to time on the .nii.gz too"
+    )
     parser.add_argument("--data", default="/tmp/agglo-bench/nifti")
     parser.add_argument("--volumes", type=int, default=100)
     parser.add_argument("-k", type=int, default=1000)

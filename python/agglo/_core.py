@@ -11,11 +11,59 @@ from scipy import sparse
 
 from agglo import _native
 
-#: The metrics the native layer computes exactly as scikit-learn does; any
-#: other (a callable, or one of scipy's many names) runs in scikit-learn.
-NATIVE_METRICS = frozenset(
+#: The metrics the native layer computes as scikit-learn does with a
+#: connectivity graph (scikit-learn's paired distances).
+PAIRED_METRICS = frozenset(
     {"euclidean", "l2", "l1", "manhattan", "cityblock", "cosine", "precomputed"}
 )
+
+#: The metrics the native layer computes as scikit-learn does without one
+#: (scipy's ``pdist`` and scikit-learn's ``DistanceMetric``); any other (a
+#: callable, or a name scikit-learn refuses) runs in scikit-learn.
+NATIVE_METRICS = PAIRED_METRICS | frozenset(
+    {
+        "braycurtis",
+        "canberra",
+        "chebyshev",
+        "correlation",
+        "dice",
+        "hamming",
+        "haversine",
+        "jaccard",
+        "mahalanobis",
+        "matching",
+        "minkowski",
+        "rogerstanimoto",
+        "russellrao",
+        "seuclidean",
+        "sokalsneath",
+        "sqeuclidean",
+        "yule",
+    }
+)
+
+#: Combinations scikit-learn refuses, left to it so that its errors are the
+#: same: scipy's ``pdist`` has no haversine, scikit-learn's single linkage
+#: cannot pass mahalanobis' ``VI`` or seuclidean's ``V``.
+_REFUSED = frozenset(
+    {
+        ("haversine", "complete"),
+        ("haversine", "average"),
+        ("mahalanobis", "single"),
+        ("seuclidean", "single"),
+    }
+)
+
+
+def runs_natively(metric: Any, linkage: str, connectivity: Any) -> bool:
+    """Whether the native layer fits ``metric`` with ``linkage`` exactly as
+    scikit-learn would (with or without a ``connectivity`` graph)."""
+    if not isinstance(metric, str) or (metric, linkage) in _REFUSED:
+        return False
+    if connectivity is not None:
+        return metric in PAIRED_METRICS
+    return metric in NATIVE_METRICS
+
 
 DISCONNECTED = (
     "the number of connected components of the connectivity matrix is {} > 1. "

@@ -63,16 +63,14 @@ def _fit_tree(estimator: Any, points: np.ndarray) -> Any:
         )
     native = _core.native_array(points)
     on_disconnected = getattr(estimator, "on_disconnected", "complete")
-    if (
-        native is None
-        or not isinstance(metric, str)
-        or metric not in _core.NATIVE_METRICS
+    if native is None or not _core.runs_natively(
+        metric, linkage, estimator.connectivity
     ):
         if on_disconnected != "complete":
             raise ValueError(
                 f"on_disconnected={on_disconnected!r} is agglo's own: it needs "
                 "a metric agglo computes (one of "
-                f"{', '.join(sorted(_core.NATIVE_METRICS))}) and numeric data"
+                f"{', '.join(sorted(_core.PAIRED_METRICS))}) and numeric data"
             )
         return _ORIGINAL_FIT(estimator, points)
 

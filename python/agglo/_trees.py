@@ -153,8 +153,7 @@ def linkage_tree(
     if (
         native is None
         or linkage not in linkages
-        or not isinstance(affinity, str)
-        or affinity not in _core.NATIVE_METRICS
+        or not _core.runs_natively(affinity, linkage, connectivity)
     ):
         return _ORIGINAL_LINKAGE_TREE(
             X,

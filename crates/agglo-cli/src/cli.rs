@@ -242,7 +242,9 @@ pub struct FitArgs {
     /// Linkage criterion [default: ward].
     #[arg(long, value_parser = names(agglo::Linkage::NAMES))]
     pub linkage: Option<String>,
-    /// Distance between points [default: euclidean].
+    /// Distance between points [default: euclidean]. With a graph:
+    /// euclidean, l2, l1, manhattan, cityblock, cosine; without one, every
+    /// metric scikit-learn takes.
     #[arg(long, value_parser = names(agglo::Metric::NAMES))]
     pub metric: Option<String>,
     /// How the features of a cluster are pooled by transform [default: mean].

@@ -55,6 +55,40 @@ pub enum Metric {
     Cosine,
     /// The input is a square matrix of distances.
     Precomputed,
+    /// Bray–Curtis dissimilarity, `Σ|u − v| / Σ|u + v|` (scipy; scikit-learn's single linkage divides by `Σ|u| + |v|`).
+    Braycurtis,
+    /// Canberra distance, `Σ |u − v| / (|u| + |v|)` over the coordinates where the denominator is not 0.
+    Canberra,
+    /// Chebyshev distance, `max |u − v|`.
+    Chebyshev,
+    /// Correlation distance: the cosine distance of the points less their means.
+    Correlation,
+    /// Dice dissimilarity of the points as booleans (non-zero is true).
+    Dice,
+    /// Hamming distance: the fraction of coordinates that differ.
+    Hamming,
+    /// Great-circle distance of (latitude, longitude) in radians, on the unit sphere (single linkage only, as in scikit-learn).
+    Haversine,
+    /// Jaccard dissimilarity of the points as booleans.
+    Jaccard,
+    /// Mahalanobis distance under the inverse of the points' covariance (complete and average linkage, as in scikit-learn).
+    Mahalanobis,
+    /// The alias `matching` of hamming (scikit-learn's single linkage: the boolean fraction of differing coordinates).
+    Matching,
+    /// Minkowski distance with scikit-learn's default `p = 2`: euclidean.
+    Minkowski,
+    /// Rogers–Tanimoto dissimilarity of the points as booleans.
+    Rogerstanimoto,
+    /// Russell–Rao dissimilarity of the points as booleans.
+    Russellrao,
+    /// Standardised euclidean distance, each coordinate divided by its variance over the points (complete and average linkage, as in scikit-learn).
+    Seuclidean,
+    /// Sokal–Sneath dissimilarity of the points as booleans.
+    Sokalsneath,
+    /// Squared euclidean distance.
+    Sqeuclidean,
+    /// Yule dissimilarity of the points as booleans.
+    Yule,
 }
 
 impl Metric {
@@ -68,7 +102,39 @@ impl Metric {
             Metric::Cityblock => "cityblock",
             Metric::Cosine => "cosine",
             Metric::Precomputed => "precomputed",
+            Metric::Braycurtis => "braycurtis",
+            Metric::Canberra => "canberra",
+            Metric::Chebyshev => "chebyshev",
+            Metric::Correlation => "correlation",
+            Metric::Dice => "dice",
+            Metric::Hamming => "hamming",
+            Metric::Haversine => "haversine",
+            Metric::Jaccard => "jaccard",
+            Metric::Mahalanobis => "mahalanobis",
+            Metric::Matching => "matching",
+            Metric::Minkowski => "minkowski",
+            Metric::Rogerstanimoto => "rogerstanimoto",
+            Metric::Russellrao => "russellrao",
+            Metric::Seuclidean => "seuclidean",
+            Metric::Sokalsneath => "sokalsneath",
+            Metric::Sqeuclidean => "sqeuclidean",
+            Metric::Yule => "yule",
         }
+    }
+
+    /// Whether the metric is one of scikit-learn's paired distances, the
+    /// only ones it takes with a connectivity graph (and `precomputed`).
+    pub fn is_paired(self) -> bool {
+        matches!(
+            self,
+            Metric::Euclidean
+                | Metric::L2
+                | Metric::Manhattan
+                | Metric::L1
+                | Metric::Cityblock
+                | Metric::Cosine
+                | Metric::Precomputed
+        )
     }
 
     /// Whether this is euclidean distance under any of its names.
@@ -192,14 +258,31 @@ names!(Linkage, "linkage", "ward, complete, average, single", {
     "average" => Linkage::Average,
     "single" => Linkage::Single,
 });
-names!(Metric, "metric", "euclidean, l2, l1, manhattan, cityblock, cosine, precomputed", {
-    "euclidean" => Metric::Euclidean,
-    "l2" => Metric::L2,
-    "l1" => Metric::L1,
-    "manhattan" => Metric::Manhattan,
+names!(Metric, "metric", "braycurtis, canberra, chebyshev, cityblock, correlation, cosine, dice, euclidean, hamming, haversine, jaccard, l1, l2, mahalanobis, manhattan, matching, minkowski, precomputed, rogerstanimoto, russellrao, seuclidean, sokalsneath, sqeuclidean, yule", {
+    "braycurtis" => Metric::Braycurtis,
+    "canberra" => Metric::Canberra,
+    "chebyshev" => Metric::Chebyshev,
     "cityblock" => Metric::Cityblock,
+    "correlation" => Metric::Correlation,
     "cosine" => Metric::Cosine,
+    "dice" => Metric::Dice,
+    "euclidean" => Metric::Euclidean,
+    "hamming" => Metric::Hamming,
+    "haversine" => Metric::Haversine,
+    "jaccard" => Metric::Jaccard,
+    "l1" => Metric::L1,
+    "l2" => Metric::L2,
+    "mahalanobis" => Metric::Mahalanobis,
+    "manhattan" => Metric::Manhattan,
+    "matching" => Metric::Matching,
+    "minkowski" => Metric::Minkowski,
     "precomputed" => Metric::Precomputed,
+    "rogerstanimoto" => Metric::Rogerstanimoto,
+    "russellrao" => Metric::Russellrao,
+    "seuclidean" => Metric::Seuclidean,
+    "sokalsneath" => Metric::Sokalsneath,
+    "sqeuclidean" => Metric::Sqeuclidean,
+    "yule" => Metric::Yule,
 });
 names!(Pooling, "pooling", "mean, median, max, min", {
     "mean" => Pooling::Mean,
@@ -232,17 +315,10 @@ mod tests {
         ] {
             assert_eq!(l.to_string().parse::<Linkage>().unwrap(), l);
         }
-        for m in [
-            "euclidean",
-            "l2",
-            "l1",
-            "manhattan",
-            "cityblock",
-            "cosine",
-            "precomputed",
-        ] {
+        for &m in Metric::NAMES {
             assert_eq!(m.parse::<Metric>().unwrap().as_str(), m);
         }
+        assert_eq!(Metric::NAMES.len(), 24);
         for p in ["mean", "median", "max", "min"] {
             assert_eq!(p.parse::<Pooling>().unwrap().as_str(), p);
         }

@@ -24,6 +24,22 @@ pub enum AggloError {
     /// `distance_threshold` was combined with `compute_full_tree = false`.
     #[error("compute_full_tree must be true or auto when distance_threshold is set")]
     ThresholdNeedsFullTree,
+    /// A metric that scikit-learn computes only without connectivity.
+    #[error("metric '{0}' works only without connectivity: with a connectivity graph scikit-learn takes euclidean, l2, l1, manhattan, cityblock, cosine or precomputed")]
+    MetricNeedsNoConnectivity(Metric),
+    /// A metric that scikit-learn refuses for this linkage, with its reason.
+    #[error("metric '{metric}' cannot be used with {linkage} linkage: {why}")]
+    MetricNotForLinkage {
+        /// The metric.
+        metric: Metric,
+        /// The linkage.
+        linkage: crate::choices::Linkage,
+        /// Why, as scikit-learn or scipy says it.
+        why: &'static str,
+    },
+    /// The points' covariance cannot be inverted for the mahalanobis metric.
+    #[error("mahalanobis: {0}")]
+    Mahalanobis(String),
     /// Ward linkage with a metric other than euclidean.
     #[error("{0} was provided as metric; ward can only work with euclidean distances ('euclidean' and 'l2')")]
     WardMetric(Metric),

@@ -144,3 +144,59 @@ fn overflowing_merge_costs_are_refused() {
     assert!(matches!(err, AggloError::NonFiniteDistance(_)), "{err}");
     assert!(err.to_string().contains("overflow"), "{err}");
 }
+
+#[test]
+fn metrics_are_refused_where_scikit_learn_refuses_them() {
+    let points = array![[0.1, 0.2], [0.3, 0.5], [1.0, -1.0], [0.4, 0.0]];
+    let fit = |metric: Metric, linkage: Linkage, graph: bool| {
+        let mut model = AgglomerativeClustering::new()
+            .n_clusters(2)
+            .linkage(linkage)
+            .metric(metric);
+        if graph {
+            model = model.connectivity(grid_to_graph(&[4], None).unwrap());
+        }
+        model.fit(points.view())
+    };
+    // With a graph, only scikit-learn's paired distances.
+    let err = fit(Metric::Braycurtis, Linkage::Average, true).unwrap_err();
+    assert_eq!(
+        err,
+        AggloError::MetricNeedsNoConnectivity(Metric::Braycurtis)
+    );
+    assert!(err.to_string().contains("works only without connectivity"));
+    // scipy's pdist has no haversine; scikit-learn's is 2-D only.
+    let err = fit(Metric::Haversine, Linkage::Complete, false).unwrap_err();
+    assert!(err.to_string().contains("does not know it"), "{err}");
+    assert!(fit(Metric::Haversine, Linkage::Single, false).is_ok());
+    let wide = array![[0.1, 0.2, 0.3], [0.3, 0.5, 0.1], [1.0, -1.0, 0.0]];
+    let err = AgglomerativeClustering::new()
+        .n_clusters(2)
+        .linkage(Linkage::Single)
+        .metric(Metric::Haversine)
+        .fit(wide.view())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("only valid in 2 dimensions"),
+        "{err}"
+    );
+    // Single linkage cannot be given mahalanobis' VI or seuclidean's V.
+    for metric in [Metric::Mahalanobis, Metric::Seuclidean] {
+        let err = fit(metric, Linkage::Single, false).unwrap_err();
+        assert!(
+            matches!(err, AggloError::MetricNotForLinkage { .. }),
+            "{err}"
+        );
+    }
+    // Mahalanobis needs more points than dimensions.
+    let err = AgglomerativeClustering::new()
+        .n_clusters(2)
+        .linkage(Linkage::Complete)
+        .metric(Metric::Mahalanobis)
+        .fit(wide.view())
+        .unwrap_err();
+    assert!(err.to_string().contains("at least 4 observations"), "{err}");
+    // Ward stays euclidean.
+    let err = fit(Metric::Sqeuclidean, Linkage::Ward, false).unwrap_err();
+    assert_eq!(err, AggloError::WardMetric(Metric::Sqeuclidean));
+}

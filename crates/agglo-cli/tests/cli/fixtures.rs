@@ -105,14 +105,29 @@ fn assert_outputs_match(name: &str, case_dir: &Path, out: &Path) {
 
 #[test]
 fn fit_reproduces_every_scikit_learn_fixture() {
+    let matched = fit_every_case("cases");
+    assert!(matched >= 60, "only {matched} fixtures found");
+}
+
+#[test]
+fn fit_reproduces_every_metric_fixture() {
+    // Every metric scikit-learn takes without connectivity (issue 14).
+    let matched = fit_every_case("metrics");
+    assert!(matched >= 140, "only {matched} fixtures found");
+}
+
+/// Fits every case of `fixtures/<folder>` through the binary; returns how
+/// many matched.
+fn fit_every_case(folder: &str) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let digits = write_digits(dir.path());
-    let index: Vec<String> =
-        serde_json::from_str(&fs::read_to_string(fixtures().join("cases/INDEX.json")).unwrap())
-            .unwrap();
+    let index: Vec<String> = serde_json::from_str(
+        &fs::read_to_string(fixtures().join(folder).join("INDEX.json")).unwrap(),
+    )
+    .unwrap();
     let mut matched = 0;
     for name in &index {
-        let case_dir = fixtures().join("cases").join(name);
+        let case_dir = fixtures().join(folder).join(name);
         let case: Value =
             serde_json::from_str(&fs::read_to_string(case_dir.join("case.json")).unwrap()).unwrap();
         let x = if case["data"] == "digits" {
@@ -136,7 +151,7 @@ fn fit_reproduces_every_scikit_learn_fixture() {
         );
         matched += 1;
     }
-    assert!(matched >= 60, "only {matched} fixtures found");
+    matched
 }
 
 #[test]

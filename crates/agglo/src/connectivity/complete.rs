@@ -107,6 +107,9 @@ pub(crate) fn complete<'g>(
             n_points: points.nrows(),
         });
     }
+    if !metric.is_paired() {
+        return Err(AggloError::MetricNeedsNoConnectivity(metric));
+    }
     if metric == Metric::Precomputed && points.ncols() != points.nrows() {
         return Err(AggloError::PrecomputedNotSquare {
             rows: points.nrows(),
@@ -192,6 +195,7 @@ impl<'a> PairwiseDistance<'a> {
                 Precision::F32 => Kind::Cosine32(normalized_rows(points, dim)),
             },
             Metric::Precomputed => Kind::Precomputed,
+            _ => unreachable!("complete_components refuses the metrics that are not paired"),
         };
         PairwiseDistance { points, kind }
     }

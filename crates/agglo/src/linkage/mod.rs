@@ -114,6 +114,9 @@ pub(crate) fn build_tree(
         .into_iter()
         .find(|&(l, _, _)| l == linkage)
         .expect("every linkage has builders");
+    if connectivity.is_some() && linkage != Linkage::Ward && !metric.is_paired() {
+        return Err(crate::error::AggloError::MetricNeedsNoConnectivity(metric));
+    }
     let Some(Constraint {
         graph: connectivity,
         separate,

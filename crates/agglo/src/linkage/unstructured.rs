@@ -8,8 +8,13 @@
 //! |-------------------|----------------------|------------------------------------------------------|---------------------|
 //! | ward              | euclidean            | scipy `pdist` + `nn_chain`                           | `[smaller, larger]` |
 //! | complete, average | any                  | scipy `pdist` (or the matrix) + `nn_chain`           | `[smaller, larger]` |
-//! | single            | euclidean, manhattan | scikit-learn `mst_linkage_core` (no matrix)          | as found            |
-//! | single            | cosine, precomputed  | scipy `pdist` (or the matrix) + `mst_single_linkage` | `[smaller, larger]` |
+//! | single            | euclidean, manhattan, minkowski, and the metrics of scikit-learn's `DistanceMetric` (braycurtis, canberra, chebyshev, dice, hamming, haversine, jaccard, matching, rogerstanimoto, russellrao, sokalsneath) | scikit-learn `mst_linkage_core` (no matrix) | as found |
+//! | single            | cosine, correlation, sqeuclidean, yule, precomputed | scipy `pdist` (or the matrix) + `mst_single_linkage` | `[smaller, larger]` |
+//!
+//! The kernels of the metrics beyond euclidean, cityblock and cosine are in
+//! `metrics.rs`; scikit-learn refuses haversine for complete and average
+//! linkage (scipy has none) and mahalanobis and seuclidean for single
+//! linkage (it cannot pass their `VI` and `V`), and so does agglo.
 //!
 //! All of it runs in `f64`: scipy converts `float32` data to `float64` before
 //! computing distances, and so does scikit-learn's single-linkage path, so
@@ -25,6 +30,7 @@
 
 mod dendrogram;
 mod lance_williams;
+mod metrics;
 mod mst;
 mod nn_chain;
 mod pdist;
@@ -106,6 +112,7 @@ pub(crate) fn linkage(
             return Err(AggloError::CosineZeroVector { point });
         }
     }
+    refuse_for_linkage(metric, linkage, points.ncols())?;
     let method = match linkage {
         Linkage::Ward if !metric.is_euclidean() => return Err(AggloError::WardMetric(metric)),
         Linkage::Ward => Method::Ward,
@@ -130,7 +137,8 @@ pub(crate) fn linkage(
 fn single(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Tree> {
     let n = points.nrows();
     let (merges, order) = match metric {
-        Metric::Euclidean | Metric::L2 => {
+        // scikit-learn's minkowski with its default p = 2 is euclidean.
+        Metric::Euclidean | Metric::L2 | Metric::Minkowski => {
             let rows = Rows::new(points);
             let kernel = |i: usize, j: usize| pdist::euclidean(rows.row(i), rows.row(j));
             (mst::prim(n, kernel), PairOrder::AsFound)
@@ -140,7 +148,15 @@ fn single(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Tree> {
             let kernel = |i: usize, j: usize| pdist::cityblock(rows.row(i), rows.row(j));
             (mst::prim(n, kernel), PairOrder::AsFound)
         }
-        Metric::Cosine | Metric::Precomputed => {
+        // scikit-learn's own DistanceMetric.
+        _ if metrics::SingleKernel::of(metric).is_some() => {
+            let kernel = metrics::SingleKernel::of(metric).expect("just checked");
+            let rows = Rows::new(points);
+            let kernel = move |i: usize, j: usize| kernel.between(rows.row(i), rows.row(j));
+            (mst::prim(n, kernel), PairOrder::AsFound)
+        }
+        // scipy's pdist, then its minimum spanning tree.
+        _ => {
             let matrix = condensed(points, metric)?;
             (mst::prim(n, |i, j| matrix.get(i, j)), PairOrder::Ascending)
         }
@@ -159,12 +175,35 @@ fn single(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Tree> {
 /// finite values").
 fn condensed(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Condensed> {
     let matrix = match metric {
-        Metric::Euclidean | Metric::L2 => pdist::euclidean_rows(&Rows::new(points))?,
+        // scipy's minkowski with its default p = 2 is its euclidean kernel.
+        Metric::Euclidean | Metric::L2 | Metric::Minkowski => {
+            pdist::euclidean_rows(&Rows::new(points))?
+        }
         Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
             pdist::cityblock_rows(&Rows::new(points))?
         }
         Metric::Cosine => pdist::cosine_rows(&Rows::new(points))?,
         Metric::Precomputed => pdist::upper_triangle(points)?,
+        Metric::Correlation => {
+            let rows = Rows::new(points);
+            let centred = ndarray::Array2::from_shape_vec(
+                (rows.len(), rows.width()),
+                metrics::centred_rows(&rows),
+            )
+            .expect("one row per point");
+            pdist::cosine_rows(&Rows::new(centred.view()))?
+        }
+        _ => {
+            let rows = Rows::new(points);
+            let kernel = metrics::PdistKernel::of(metric, &rows).ok_or(
+                AggloError::MetricNotForLinkage {
+                    metric,
+                    linkage: Linkage::Complete,
+                    why: "scipy's pdist does not know it",
+                },
+            )??;
+            kernel.condensed(&rows)?
+        }
     };
     if let Some((i, j, value)) = matrix.first_non_finite() {
         return Err(non_finite(format!(
@@ -172,6 +211,28 @@ fn condensed(points: ArrayView2<'_, f64>, metric: Metric) -> Result<Condensed> {
         )));
     }
     Ok(matrix)
+}
+
+/// Refuses what scikit-learn (or scipy under it) refuses for `metric`
+/// with `linkage` on points of `dim` coordinates.
+fn refuse_for_linkage(metric: Metric, linkage: Linkage, dim: usize) -> Result<()> {
+    let why = match (metric, linkage) {
+        (Metric::Haversine, Linkage::Single) if dim != 2 => {
+            "haversine distance is only valid in 2 dimensions (latitude, longitude)"
+        }
+        (Metric::Haversine, Linkage::Complete | Linkage::Average) => {
+            "scipy's pdist, which complete and average linkage use, does not know it (scikit-learn: 'Unknown Distance Metric: haversine')"
+        }
+        (Metric::Mahalanobis | Metric::Seuclidean, Linkage::Single) => {
+            "scikit-learn's single linkage needs the metric's V or VI, which AgglomerativeClustering cannot pass"
+        }
+        _ => return Ok(()),
+    };
+    Err(AggloError::MetricNotForLinkage {
+        metric,
+        linkage,
+        why,
+    })
 }
 
 /// Refuses merge distances that became NaN or infinite (the Lance–Williams

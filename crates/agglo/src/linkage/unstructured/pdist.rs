@@ -95,6 +95,15 @@ impl Condensed {
         (i, i + 1 + k)
     }
 
+    /// The matrix of `distance(i, j)` over the pairs `i < j`.
+    pub(super) fn from_pairs(n: usize, distance: impl Fn(usize, usize) -> f64) -> Result<Self> {
+        Self::from_rows(n, |i, out| {
+            for (o, j) in out.iter_mut().zip(i + 1..) {
+                *o = distance(i, j);
+            }
+        })
+    }
+
     /// Fills the matrix row by row: `row(i, out)` writes the distances from
     /// `i` to `i + 1, …` into `out`.
     fn from_rows(n: usize, mut row: impl FnMut(usize, &mut [f64])) -> Result<Self> {
@@ -145,6 +154,11 @@ impl<'a> Rows<'a> {
     /// The number of points.
     pub(super) fn len(&self) -> usize {
         self.n
+    }
+
+    /// The number of coordinates of a point.
+    pub(super) fn width(&self) -> usize {
+        self.width
     }
 
     /// Point `i`.
