@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use agglo_io::csv_io::{CsvOptions, IndexCol};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Hierarchical feature agglomeration, exact to scikit-learn.
@@ -140,6 +141,16 @@ pub struct ApplyArgs {
     /// The array to use from an .npz archive (default: its only array).
     #[arg(long, value_name = "NAME")]
     pub key: Option<String>,
+    /// CSV input: the field separator, a character or "tab" [default:
+    /// detected among ',' ';' tab '|' and space, refused when two fit;
+    /// tab for .tsv].
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV input: the column (0 is the first) that holds row names, which
+    /// is dropped, or "none" [default: a header starting with an empty
+    /// field, as pandas writes its index, is refused].
+    #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
+    pub index_col: Option<IndexCol>,
     /// Print one JSON object on stdout (inputs, shapes, parameters,
     /// outputs written, clusters, warnings, timings) and nothing else there.
     #[arg(long)]
@@ -265,6 +276,16 @@ pub struct FitArgs {
     /// The array to use from an .npz archive (default: its only array).
     #[arg(long, value_name = "NAME")]
     pub key: Option<String>,
+    /// CSV input: the field separator, a character or "tab" [default:
+    /// detected among ',' ';' tab '|' and space, refused when two fit;
+    /// tab for .tsv].
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV input: the column (0 is the first) that holds row names, which
+    /// is dropped, or "none" [default: a header starting with an empty
+    /// field, as pandas writes its index, is refused].
+    #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
+    pub index_col: Option<IndexCol>,
     /// Draw a figure (.png or .svg): for a 2-D grid a few samples, the same
     /// agglomerated and the label map; for a 3-D grid the labels in slices.
     #[arg(long, value_name = "FILE")]
@@ -286,4 +307,45 @@ pub struct FitArgs {
 /// `--help`).
 fn names(names: &'static [&'static str]) -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(names)
+}
+
+/// `--delimiter`: one ASCII character, or `tab`.
+fn parse_delimiter(value: &str) -> Result<u8, String> {
+    match value {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        v if v.len() == 1 && v.is_ascii() && v != "\n" && v != "\"" => Ok(v.as_bytes()[0]),
+        v => Err(format!(
+            "'{v}' is not a separator: give one character (',' ';' '|' ' ') or 'tab'"
+        )),
+    }
+}
+
+/// `--index-col`: a column number, or `none`.
+fn parse_index_col(value: &str) -> Result<IndexCol, String> {
+    match value {
+        "none" => Ok(IndexCol::None),
+        v => v.parse().map(IndexCol::Column).map_err(|_| {
+            format!("'{v}' is not a column: give its number (0 is the first) or 'none'")
+        }),
+    }
+}
+
+impl FitArgs {
+    /// How a CSV input is read.
+    pub fn csv(&self) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter,
+            index_col: self.index_col.unwrap_or_default(),
+        }
+    }
+}
+
+impl ApplyArgs {
+    /// How a CSV input is read.
+    pub fn csv(&self) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter,
+            index_col: self.index_col.unwrap_or_default(),
+        }
+    }
 }

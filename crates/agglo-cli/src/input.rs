@@ -9,7 +9,7 @@ use anyhow::Result;
 use ndarray::ArrayD;
 
 use crate::bad_input;
-use agglo_io::csv_io::{is_csv, read_csv};
+use agglo_io::csv_io::{is_csv, read_csv_with, CsvOptions};
 use agglo_io::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
 use agglo_io::npy::{read_file, read_numeric, read_numeric_file, NpyHeader, NumericArray};
 use agglo_io::npy_blocks::read_columns;
@@ -57,7 +57,7 @@ impl Loaded {
 ///
 /// # Errors
 /// As [`read_data`].
-pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
+pub fn read_data_columns(path: &Path, key: Option<&str>, csv: CsvOptions) -> Result<Loaded> {
     if key.is_none() && is_npy(path) {
         let name = path.display().to_string();
         ensure_room(path, &name, 1)?;
@@ -71,7 +71,7 @@ pub fn read_data_columns(path: &Path, key: Option<&str>) -> Result<Loaded> {
             copy: None,
         });
     }
-    let mut loaded = read_data(path, key)?;
+    let mut loaded = read_data(path, key, csv)?;
     let shape = loaded.shape.clone();
     if shape.len() >= 2 {
         let m = shape[1..].iter().product();
@@ -111,8 +111,13 @@ pub(crate) fn nifti_dtype(header: &NiftiHeader) -> String {
     }
 }
 
-pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
+pub fn read_data(path: &Path, key: Option<&str>, csv: CsvOptions) -> Result<Loaded> {
     let name = path.display().to_string();
+    if csv != CsvOptions::default() && !is_csv(path) {
+        return Err(bad_input(format!(
+            "{name}: --delimiter and --index-col apply to CSV tables (.csv, .tsv, .txt)"
+        )));
+    }
     if is_nifti(path) {
         let image = read_nifti(path, MemoryLimit::available())?;
         let array = image.samples_first(&name)?;
@@ -170,7 +175,7 @@ pub fn read_data(path: &Path, key: Option<&str>) -> Result<Loaded> {
                 "{name}: --key applies to .npz archives, not to CSV files"
             )));
         }
-        let (table, _) = read_csv(&bytes, path)?;
+        let table = read_csv_with(&bytes, path, csv)?.values;
         return Ok(Loaded {
             stored_shape: table.shape().to_vec(),
             shape: table.shape().to_vec(),

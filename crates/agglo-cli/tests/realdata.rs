@@ -706,3 +706,121 @@ fn too_many_clusters_for_an_image_are_refused_before_its_data_is_read() {
         assert!(!d.join("out").exists());
     }
 }
+
+#[test]
+fn csv_separators_and_index_columns_are_read_or_refused_never_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let want = read_i64(data("table_labels.npy"));
+    let text = fs::read_to_string(data("table.csv")).unwrap();
+    let with = |sep: &str| text.replace(',', sep);
+    // pandas' to_csv: an unnamed index column first.
+    let pandas: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!(",{line}\n"),
+            _ => format!("{},{line}\n", i - 1),
+        })
+        .collect();
+    // Decimal commas and ';' separators: both split every line evenly.
+    let decimal: String = with(";")
+        .replace('.', ",")
+        .lines()
+        .skip(1)
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    let decimal_header = with(";").replace('.', ",");
+    fs::write(d.join("decimal_header.csv"), &decimal_header).unwrap();
+    fs::write(d.join("semicolon.csv"), with(";")).unwrap();
+    fs::write(d.join("pipe.txt"), with("|")).unwrap();
+    fs::write(d.join("tab.tsv"), with("\t")).unwrap();
+    fs::write(
+        d.join("space.txt"),
+        text.lines()
+            .skip(1)
+            .map(|l| l.replace(',', " ") + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
+    fs::write(d.join("pandas.csv"), &pandas).unwrap();
+    fs::write(d.join("decimal.csv"), &decimal).unwrap();
+    let fit = |input: &str, extra: &[&str], out: &str| {
+        let mut args = vec![
+            "fit",
+            input,
+            "--grid",
+            "3,3",
+            "--n-clusters",
+            "4",
+            "--out",
+            out,
+            "-q",
+        ];
+        args.extend(extra);
+        agglo(d, &args)
+    };
+    for (input, extra) in [
+        ("semicolon.csv", &[][..]),
+        ("pipe.txt", &[]),
+        ("tab.tsv", &[]),
+        ("space.txt", &[]),
+        ("semicolon.csv", &["--delimiter", ";"]),
+        ("pandas.csv", &["--index-col", "0"]),
+    ] {
+        let out = format!("out_{}_{}", input, extra.len());
+        ok(&fit(input, extra, &out));
+        assert_eq!(
+            read_i64(d.join(&out).join("labels.npy")),
+            want,
+            "{input} {extra:?}"
+        );
+    }
+    let run = fit("pandas.csv", &[], "p");
+    refused(
+        &run,
+        "pandas.csv: the header starts with an empty field, as pandas writes its index",
+    );
+    assert!(stderr(&run).contains("--index-col 0"));
+    // Kept as data on request: a tenth column.
+    let run = fit(
+        "pandas.csv",
+        &["--index-col", "none", "--grid", "2,5"],
+        "p2",
+    );
+    assert!(
+        !run.status.success(),
+        "the grid flag given twice is refused by clap"
+    );
+    let mut args = vec![
+        "fit",
+        "pandas.csv",
+        "--index-col",
+        "none",
+        "--n-clusters",
+        "4",
+        "--out",
+        "p3",
+        "-q",
+    ];
+    ok(&agglo(d, &args));
+    assert_eq!(read_i64(d.join("p3/labels.npy")).len(), 10);
+    args.clear();
+    let run = fit("decimal.csv", &[], "dec");
+    refused(&run, "cannot tell the separator");
+    assert!(stderr(&run).contains("--delimiter ';'"), "{}", stderr(&run));
+    // With the separator given (or told by a header), decimal commas are
+    // not numbers, and the message says why.
+    let run = fit("decimal.csv", &["--delimiter", ";"], "dec2");
+    refused(&run, "'0,251' is not a number (a decimal comma?");
+    let run = fit("decimal_header.csv", &[], "dec3");
+    refused(&run, "is not a number (a decimal comma?");
+    let run = fit(
+        &data("table.npz"),
+        &["--delimiter", ";", "--key", "X"],
+        "npz",
+    );
+    refused(&run, "--delimiter and --index-col apply to CSV tables");
+    let run = fit("semicolon.csv", &["--delimiter", "ab"], "bad");
+    refused(&run, "is not a separator");
+}
