@@ -46,8 +46,22 @@ fn missing_files_and_bad_flags_are_refused() {
         &["invalid value 'centroid'"],
     );
     fit(
-        &["--n-clusters", "2", "--metric", "hamming"],
-        &["invalid value 'hamming'"],
+        &["--n-clusters", "2", "--metric", "nan_euclidean"],
+        &["invalid value 'nan_euclidean'"],
+    );
+    // A metric scikit-learn takes only without a graph, given one.
+    fit(
+        &[
+            "--n-clusters",
+            "2",
+            "--linkage",
+            "average",
+            "--metric",
+            "hamming",
+            "--knn",
+            "3",
+        ],
+        &["metric 'hamming' works only without connectivity"],
     );
     fit(
         &["--n-clusters", "2", "--pooling", "mode"],
