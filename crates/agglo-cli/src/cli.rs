@@ -129,7 +129,8 @@ pub struct CutArgs {
 /// Flags of `agglo transform` and `agglo inverse-transform`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The data: .npy, .npz (see --key), .csv or NIfTI (.nii, .nii.gz).
+    /// The data: .npy, .npz (see --key), .csv, NIfTI (.nii, .nii.gz), or
+    /// images (.png, .jpg, .tif, a folder of them).
     pub input: PathBuf,
     /// The folder `agglo fit` wrote.
     #[arg(long, value_name = "DIR")]
@@ -151,6 +152,10 @@ pub struct ApplyArgs {
     /// field, as pandas writes its index, is refused].
     #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
     pub index_col: Option<IndexCol>,
+    /// Image input: one grey sample per image (0.299 R + 0.587 G + 0.114
+    /// B) instead of one per colour channel.
+    #[arg(long)]
+    pub grey: bool,
     /// Print one JSON object on stdout (inputs, shapes, parameters,
     /// outputs written, clusters, warnings, timings) and nothing else there.
     #[arg(long)]
@@ -203,8 +208,11 @@ pub enum Method {
 pub struct FitArgs {
     /// The data: a .npy array of shape (n_samples, n_features) or
     /// (n_samples, *grid) of any real numeric dtype, an .npz archive (see
-    /// --key), a CSV table, or a NIfTI image (.nii, .nii.gz): a 4-D series
-    /// (x, y, z, t) is t samples over its voxels, a 3-D image one sample.
+    /// --key), a CSV table, a NIfTI image (.nii, .nii.gz): a 4-D series
+    /// (x, y, z, t) is t samples over its voxels, a 3-D image one sample;
+    /// or an image (.png, .jpg, .tif with any number of pages, or a folder
+    /// of same-sized images): one sample per colour channel (see --grey)
+    /// over its pixels, on its own grid.
     pub input: PathBuf,
     /// Folder to write the results into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -286,6 +294,10 @@ pub struct FitArgs {
     /// field, as pandas writes its index, is refused].
     #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
     pub index_col: Option<IndexCol>,
+    /// Image input: one grey sample per image (0.299 R + 0.587 G + 0.114
+    /// B) instead of one per colour channel.
+    #[arg(long)]
+    pub grey: bool,
     /// Draw a figure (.png or .svg): for a 2-D grid a few samples, the same
     /// agglomerated and the label map; for a 3-D grid the labels in slices.
     #[arg(long, value_name = "FILE")]
@@ -307,6 +319,15 @@ pub struct FitArgs {
 /// `--help`).
 fn names(names: &'static [&'static str]) -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(names)
+}
+
+/// How an input file is read (`--delimiter`, `--index-col`, `--grey`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// CSV tables.
+    pub csv: CsvOptions,
+    /// Images: grey instead of per channel.
+    pub grey: bool,
 }
 
 /// `--delimiter`: one ASCII character, or `tab`.
@@ -331,21 +352,27 @@ fn parse_index_col(value: &str) -> Result<IndexCol, String> {
 }
 
 impl FitArgs {
-    /// How a CSV input is read.
-    pub fn csv(&self) -> CsvOptions {
-        CsvOptions {
-            delimiter: self.delimiter,
-            index_col: self.index_col.unwrap_or_default(),
+    /// How the input is read.
+    pub fn reading(&self) -> Reading {
+        Reading {
+            csv: CsvOptions {
+                delimiter: self.delimiter,
+                index_col: self.index_col.unwrap_or_default(),
+            },
+            grey: self.grey,
         }
     }
 }
 
 impl ApplyArgs {
-    /// How a CSV input is read.
-    pub fn csv(&self) -> CsvOptions {
-        CsvOptions {
-            delimiter: self.delimiter,
-            index_col: self.index_col.unwrap_or_default(),
+    /// How the input is read.
+    pub fn reading(&self) -> Reading {
+        Reading {
+            csv: CsvOptions {
+                delimiter: self.delimiter,
+                index_col: self.index_col.unwrap_or_default(),
+            },
+            grey: self.grey,
         }
     }
 }

@@ -61,8 +61,8 @@ pub fn run(args: &FitArgs) -> Result<()> {
         }
         // The features' points are the columns: read so, the fit works on
         // the data where it lies instead of on a transposed copy beside it.
-        Axis::Features => read_data_columns(&args.input, args.key.as_deref(), args.csv())?,
-        Axis::Samples => read_data(&args.input, args.key.as_deref(), args.csv())?,
+        Axis::Features => read_data_columns(&args.input, args.key.as_deref(), args.reading())?,
+        Axis::Samples => read_data(&args.input, args.key.as_deref(), args.reading())?,
     };
     progress.stage("building the graph");
     let (mut plan, x) = plan(args, loaded, mask)?;

@@ -17,6 +17,8 @@ pub struct Identity {
     file: (u64, u64),
     len: u64,
     modified: Option<SystemTime>,
+    /// For a folder of images, the identities of its images.
+    images: Vec<(std::ffi::OsString, Identity)>,
 }
 
 /// The identity of the input `path`, refusing what is not a regular file
@@ -32,11 +34,29 @@ pub fn of(path: &Path) -> Result<Identity> {
             _ => format!("cannot read {}: {e}", path.display()),
         })
     })?;
+    if meta.is_dir() {
+        let mut images = Vec::new();
+        if let Ok(entries) = fs::read_dir(path) {
+            for entry in entries.flatten() {
+                let file = entry.path();
+                if agglo_io::images::is_image(&file) {
+                    images.push((entry.file_name(), of(&file)?));
+                }
+            }
+        }
+        images.sort_by(|a, b| a.0.cmp(&b.0));
+        return Ok(Identity {
+            file: device_and_inode(&meta),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            images,
+        });
+    }
     if !meta.is_file() {
         return Err(bad_input(format!(
-            "{}: not a regular file (a folder, a pipe, a device or standard input); agglo \
-             reads its input by path, the pooling a second time, so save the data to a \
-             file and give that",
+            "{}: not a regular file or a folder of images (a pipe, a device or standard \
+             input); agglo reads its input by path, the pooling a second time, so save the \
+             data to a file and give that",
             path.display()
         )));
     }
@@ -44,6 +64,7 @@ pub fn of(path: &Path) -> Result<Identity> {
         file: device_and_inode(&meta),
         len: meta.len(),
         modified: meta.modified().ok(),
+        images: Vec::new(),
     })
 }
 

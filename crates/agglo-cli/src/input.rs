@@ -10,6 +10,9 @@ use ndarray::ArrayD;
 
 use crate::bad_input;
 use agglo_io::csv_io::{is_csv, read_csv_with, CsvOptions};
+use agglo_io::images::{is_image, read_images};
+
+use crate::cli::Reading;
 use agglo_io::nifti_io::{is_nifti, read_nifti, read_nifti_mask};
 use agglo_io::npy::{read_file, read_numeric, read_numeric_file, NpyHeader, NumericArray};
 use agglo_io::npy_blocks::read_columns;
@@ -57,7 +60,7 @@ impl Loaded {
 ///
 /// # Errors
 /// As [`read_data`].
-pub fn read_data_columns(path: &Path, key: Option<&str>, csv: CsvOptions) -> Result<Loaded> {
+pub fn read_data_columns(path: &Path, key: Option<&str>, how: Reading) -> Result<Loaded> {
     if key.is_none() && is_npy(path) {
         let name = path.display().to_string();
         ensure_room(path, &name, 1)?;
@@ -71,7 +74,7 @@ pub fn read_data_columns(path: &Path, key: Option<&str>, csv: CsvOptions) -> Res
             copy: None,
         });
     }
-    let mut loaded = read_data(path, key, csv)?;
+    let mut loaded = read_data(path, key, how)?;
     let shape = loaded.shape.clone();
     if shape.len() >= 2 {
         let m = shape[1..].iter().product();
@@ -111,12 +114,32 @@ pub(crate) fn nifti_dtype(header: &NiftiHeader) -> String {
     }
 }
 
-pub fn read_data(path: &Path, key: Option<&str>, csv: CsvOptions) -> Result<Loaded> {
+pub fn read_data(path: &Path, key: Option<&str>, how: Reading) -> Result<Loaded> {
     let name = path.display().to_string();
-    if csv != CsvOptions::default() && !is_csv(path) {
+    if how.csv != CsvOptions::default() && !is_csv(path) {
         return Err(bad_input(format!(
             "{name}: --delimiter and --index-col apply to CSV tables (.csv, .tsv, .txt)"
         )));
+    }
+    let image = is_image(path) || path.is_dir();
+    if how.grey && !image {
+        return Err(bad_input(format!(
+            "{name}: --grey applies to images (.png, .jpg, .tif, or a folder of them)"
+        )));
+    }
+    if image {
+        if key.is_some() {
+            return Err(bad_input(format!("{name}: --key applies to .npz archives")));
+        }
+        let images = read_images(path, how.grey, MemoryLimit::available())?;
+        return Ok(Loaded {
+            shape: images.data.shape().to_vec(),
+            stored_shape: images.data.shape().to_vec(),
+            array: NumericArray::F64(images.data.into_dyn()),
+            dtype: images.dtype,
+            nifti: None,
+            copy: None,
+        });
     }
     if is_nifti(path) {
         let image = read_nifti(path, MemoryLimit::available())?;
@@ -175,7 +198,7 @@ pub fn read_data(path: &Path, key: Option<&str>, csv: CsvOptions) -> Result<Load
                 "{name}: --key applies to .npz archives, not to CSV files"
             )));
         }
-        let table = read_csv_with(&bytes, path, csv)?.values;
+        let table = read_csv_with(&bytes, path, how.csv)?.values;
         return Ok(Loaded {
             stored_shape: table.shape().to_vec(),
             shape: table.shape().to_vec(),

@@ -145,7 +145,7 @@ pub fn pool_input(
             blocks.recycle(matrix);
         }
     } else {
-        let loaded = read_data(&args.input, args.key.as_deref(), args.csv())?;
+        let loaded = read_data(&args.input, args.key.as_deref(), args.reading())?;
         if loaded.shape != shape {
             return Err(changed());
         }

@@ -81,7 +81,10 @@ fn rena_from_args(args: &FitArgs) -> Result<Rena> {
         args.connectivity.is_some(),
         args.knn.is_some(),
     ];
-    if !graphs.contains(&true) && !agglo_io::nifti_io::is_nifti(&args.input) {
+    let grid_of_its_own = agglo_io::nifti_io::is_nifti(&args.input)
+        || agglo_io::images::is_image(&args.input)
+        || args.input.is_dir();
+    if !graphs.contains(&true) && !grid_of_its_own {
         return Err(bad_input(NEEDS_GRAPH));
     }
     let refused = [

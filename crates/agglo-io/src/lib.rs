@@ -10,6 +10,7 @@
 //! | NumPy `.npz` archives, scipy.sparse graphs saved with `save_npz` | [`npz::read_members`], [`npz::read_sparse_connectivity`] | |
 //! | NIfTI-1 `.nii`, `.nii.gz` (3-D volumes, 4-D series, masks) | [`nifti_io::read_nifti`], [`nifti_io::read_nifti_mask`], a volume at a time [`nifti_stream::VolumeReader`] | [`nifti_io::write_nifti_i32`], [`nifti_io::write_nifti_f64`], a volume at a time [`nifti_write::VolumeWriter`] |
 //! | CSV / TSV tables, header optional | [`csv_io::read_csv`] | [`csv_io::to_csv`] |
+//! | PNG, JPEG, multi-page TIFF, folders of images (samples over pixels) | [`images::read_images`] | |
 //!
 //! Memory is checked before it is taken: readers that may allocate much
 //! more than the file's size (decompression) take a [`MemoryLimit`].
@@ -50,6 +51,7 @@ pub mod affine;
 pub mod csv_io;
 pub mod direct_write;
 mod error;
+pub mod images;
 mod limits;
 pub mod nifti_io;
 pub mod nifti_stream;

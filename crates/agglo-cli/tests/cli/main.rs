@@ -13,6 +13,7 @@ mod constraints;
 mod dendrogram;
 mod file_systems;
 mod fixtures;
+mod images;
 mod journal;
 mod refusals;
 mod rena;
