@@ -117,6 +117,11 @@ pub enum Colormap {
     Gray,
     /// `plt.cm.nipy_spectral`: black, purple, blue, green, yellow, red, grey.
     NipySpectral,
+    /// agglo's qualitative colours for many labels: label `k` takes entry
+    /// `k mod 256` (not a normalised value), and consecutive entries step
+    /// the hue by the golden ratio and cycle three saturations and
+    /// brightnesses, so that parcels with close labels never look alike.
+    Parcels,
 }
 
 impl Colormap {
@@ -125,6 +130,7 @@ impl Colormap {
         match self {
             Colormap::Gray => "gray",
             Colormap::NipySpectral => "nipy_spectral",
+            Colormap::Parcels => "parcels",
         }
     }
 
@@ -152,12 +158,49 @@ impl Colormap {
     fn tables(self) -> &'static Tables {
         static GRAY_TABLES: OnceLock<Tables> = OnceLock::new();
         static SPECTRAL_TABLES: OnceLock<Tables> = OnceLock::new();
+        static PARCEL_TABLES: OnceLock<Tables> = OnceLock::new();
         match self {
+            Colormap::Parcels => PARCEL_TABLES.get_or_init(parcel_tables),
             Colormap::Gray => GRAY_TABLES.get_or_init(|| build_tables([GRAY, GRAY, GRAY])),
             Colormap::NipySpectral => SPECTRAL_TABLES.get_or_init(|| {
                 build_tables([NIPY_SPECTRAL_RED, NIPY_SPECTRAL_GREEN, NIPY_SPECTRAL_BLUE])
             }),
         }
+    }
+}
+
+/// The [`Colormap::Parcels`] table: hue `k · φ` (mod 1, φ the golden
+/// ratio's fractional part), saturation and value from two cycles of three.
+fn parcel_tables() -> Tables {
+    let mut lut = [[1.0f64; 4]; LUT_SIZE];
+    for (k, entry) in lut.iter_mut().enumerate() {
+        let hue = (k as f64 * 0.618_033_988_749_895).fract();
+        let saturation = [0.85, 0.55, 0.95][k % 3];
+        let value = [0.95, 0.8, 0.65][(k / 3) % 3];
+        let [r, g, b] = hsv_to_rgb(hue, saturation, value);
+        *entry = [r, g, b, 1.0];
+    }
+    let mut bytes = [[0u8; 4]; LUT_SIZE];
+    for (b, l) in bytes.iter_mut().zip(lut.iter()) {
+        for k in 0..4 {
+            b[k] = (l[k] * 255.0).round() as u8;
+        }
+    }
+    (lut, bytes)
+}
+
+/// `colorsys.hsv_to_rgb`.
+fn hsv_to_rgb(h: f64, s: f64, v: f64) -> [f64; 3] {
+    let i = (h * 6.0).floor();
+    let f = h * 6.0 - i;
+    let (p, q, t) = (v * (1.0 - s), v * (1.0 - s * f), v * (1.0 - s * (1.0 - f)));
+    match (i as i64).rem_euclid(6) {
+        0 => [v, t, p],
+        1 => [q, v, p],
+        2 => [p, v, t],
+        3 => [p, q, v],
+        4 => [t, p, v],
+        _ => [v, p, q],
     }
 }
 

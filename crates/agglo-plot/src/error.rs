@@ -9,6 +9,16 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PlotError {
+    /// An overlay whose shape is not the panel image's.
+    #[error("{panel}: the overlay is {overlay:?} but the image is {image:?}")]
+    OverlayShape {
+        /// The panel.
+        panel: String,
+        /// The image's `(rows, cols)`.
+        image: (usize, usize),
+        /// The overlay's.
+        overlay: (usize, usize),
+    },
     /// A tree a dendrogram cannot be drawn from.
     #[error("cannot draw the dendrogram: {0}")]
     InvalidTree(String),

@@ -52,7 +52,25 @@ pub struct Panel {
     vmax: Option<f64>,
     title: Option<String>,
     name: String,
+    /// A box of its own (figure fractions), filled whatever the image's
+    /// aspect, instead of a grid cell.
+    placed: Option<Bbox>,
+    /// An image drawn over this one with the given opacity where it is
+    /// finite.
+    overlay: Option<Overlay>,
 }
+
+/// An image drawn over a panel's (parcels over an anatomical image).
+#[derive(Debug, Clone, PartialEq)]
+struct Overlay {
+    data: ImageData,
+    colormap: Colormap,
+    alpha: f64,
+}
+
+/// The largest ratio of an image's long side to its short side drawn true
+/// to scale; thinner images (a 128 × 1 grid) are drawn as bands this thick.
+pub const MAX_ASPECT: f64 = 8.0;
 
 impl Panel {
     /// A panel showing floating-point `data` in grid cell (`row`, `col`)
@@ -81,7 +99,28 @@ impl Panel {
             vmax: None,
             title: None,
             name: format!("panel ({row}, {col})"),
+            placed: None,
+            overlay: None,
         }
+    }
+
+    /// Places the panel in its own box, `[x0, y0, x1, y1]` as fractions of
+    /// the figure (y from the bottom), which the image fills (a colour bar).
+    pub fn placed(mut self, x0: f64, y0: f64, x1: f64, y1: f64) -> Panel {
+        self.placed = Some(Bbox { x0, y0, x1, y1 });
+        self
+    }
+
+    /// Draws `data` over the panel's image with opacity `alpha` (0 to 1)
+    /// wherever it is finite, in `colormap` scaled to its own range (or,
+    /// for [`Colormap::Parcels`], by label).
+    pub fn overlay(mut self, data: ArrayView2<'_, f64>, colormap: Colormap, alpha: f64) -> Panel {
+        self.overlay = Some(Overlay {
+            data: ImageData::Float(data.to_owned()),
+            colormap,
+            alpha: alpha.clamp(0.0, 1.0),
+        });
+        self
     }
 
     /// Sets the colormap.
@@ -148,6 +187,28 @@ pub struct Figure {
     ncols: usize,
     title_size_pt: f64,
     panels: Vec<Panel>,
+    texts: Vec<FigureText>,
+}
+
+/// A text placed on the figure.
+#[derive(Debug, Clone, PartialEq)]
+struct FigureText {
+    x: f64,
+    y: f64,
+    text: String,
+    size_pt: f64,
+    align: Align,
+}
+
+/// Where a figure text's anchor lies along the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// The text starts at the anchor.
+    Left,
+    /// The text is centred on the anchor.
+    Center,
+    /// The text ends at the anchor.
+    Right,
 }
 
 impl Figure {
@@ -163,7 +224,29 @@ impl Figure {
             ncols: 1,
             title_size_pt: DEFAULT_TITLE_SIZE_PT,
             panels: Vec::new(),
+            texts: Vec::new(),
         }
+    }
+
+    /// Adds a text of `size_pt` points with its baseline at `(x, y)`
+    /// (fractions of the figure, y from the bottom), aligned there as
+    /// `align` says.
+    pub fn text(
+        mut self,
+        x: f64,
+        y: f64,
+        text: impl Into<String>,
+        size_pt: f64,
+        align: Align,
+    ) -> Figure {
+        self.texts.push(FigureText {
+            x,
+            y,
+            text: text.into(),
+            size_pt,
+            align,
+        });
+        self
     }
 
     /// Sets the grid that `plt.subplot(nrows, ncols, ...)` would use.
@@ -285,10 +368,42 @@ impl Figure {
                 });
             }
             let limits = resolve_limits(&panel.data, panel.vmin, panel.vmax, &panel.name)?;
-            let colors = cell_colors(&panel.data, limits, panel.colormap);
+            let mut colors = cell_colors(&panel.data, limits, panel.colormap);
+            if let Some(overlay) = &panel.overlay {
+                if overlay.data.shape() != panel.shape() {
+                    return Err(PlotError::OverlayShape {
+                        panel: panel.name.clone(),
+                        image: panel.shape(),
+                        overlay: overlay.data.shape(),
+                    });
+                }
+                let over_limits = resolve_limits(&overlay.data, None, None, &panel.name).unwrap_or(
+                    crate::image::Limits {
+                        vmin: 0.0,
+                        vmax: 1.0,
+                    },
+                );
+                let over = cell_colors(&overlay.data, over_limits, overlay.colormap);
+                for (under, over) in colors.iter_mut().zip(over.iter()) {
+                    if let Some(over) = over {
+                        *under = Some(match under {
+                            Some(u) => blend(*u, *over, overlay.alpha),
+                            None => *over,
+                        });
+                    }
+                }
+            }
             let (rows, cols) = panel.shape();
-            let cell = cells[panel.row * self.ncols + panel.col];
-            let ax = image_axes_box(cell, rows, cols, fig_w, fig_h).to_pixels(fig_w, fig_h);
+            let ax = if let Some(placed) = panel.placed {
+                placed.to_pixels(fig_w, fig_h)
+            } else {
+                let cell = cells[panel.row * self.ncols + panel.col];
+                // Thin images are drawn as bands at most MAX_ASPECT long.
+                let (r, c) = (rows as f64, cols as f64);
+                let (r, c) = (r.max(c / MAX_ASPECT), c.max(r / MAX_ASPECT));
+                image_axes_box(cell, r.round() as usize, c.round() as usize, fig_w, fig_h)
+                    .to_pixels(fig_w, fig_h)
+            };
             let spines = spine_rects(ax, canvas_h, linewidth);
             let title = match &panel.title {
                 Some(t) if !t.is_empty() => {
@@ -313,10 +428,30 @@ impl Figure {
                 title,
             });
         }
+        let mut texts = Vec::with_capacity(self.texts.len());
+        for t in &self.texts {
+            let layout = text::layout(&t.text, t.size_pt, self.dpi)?;
+            let shift = match t.align {
+                Align::Left => 0.0,
+                Align::Center => layout.width / 2.0,
+                Align::Right => layout.width,
+            };
+            // Kept inside the figure, whatever the anchor.
+            let x = (t.x * fig_w - shift)
+                .min(fig_w - layout.width - 2.0)
+                .max(2.0);
+            texts.push(TitleText {
+                text: t.text.clone(),
+                x,
+                y_up: t.y * fig_h,
+                layout,
+            });
+        }
         Ok(Scene {
             width: width as usize,
             height: height as usize,
             panels: items,
+            texts,
         })
     }
 }
@@ -380,6 +515,19 @@ pub(crate) struct Scene {
     pub(crate) width: usize,
     pub(crate) height: usize,
     pub(crate) panels: Vec<PanelScene>,
+    /// Texts placed on the figure.
+    pub(crate) texts: Vec<TitleText>,
+}
+
+/// `over` drawn with opacity `alpha` on `under`, as Agg blends.
+fn blend(under: [u8; 4], over: [u8; 4], alpha: f64) -> [u8; 4] {
+    let mix = |u: u8, o: u8| (f64::from(o) * alpha + f64::from(u) * (1.0 - alpha)).round() as u8;
+    [
+        mix(under[0], over[0]),
+        mix(under[1], over[1]),
+        mix(under[2], over[2]),
+        255,
+    ]
 }
 
 impl Scene {
@@ -400,15 +548,22 @@ impl Scene {
                 canvas.fill_rect_aa(x0, y0, x1, y1, BLACK);
             }
             if let Some(title) = &panel.title {
-                let rasterizer = text::GlyphRasterizer::new(&title.layout);
-                for glyph in &title.layout.glyphs {
-                    let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up);
-                    rasterizer.rasterize(glyph, ox, oy, self.height as f64, |x, y, cover| {
-                        canvas.blend(x, y, BLACK, cover);
-                    });
-                }
+                self.draw_text(&mut canvas, title);
             }
         }
+        for text in &self.texts {
+            self.draw_text(&mut canvas, text);
+        }
         canvas
+    }
+
+    fn draw_text(&self, canvas: &mut Canvas, title: &TitleText) {
+        let rasterizer = text::GlyphRasterizer::new(&title.layout);
+        for glyph in &title.layout.glyphs {
+            let (ox, oy) = text::glyph_origin(glyph, title.x, title.y_up);
+            rasterizer.rasterize(glyph, ox, oy, self.height as f64, |x, y, cover| {
+                canvas.blend(x, y, BLACK, cover);
+            });
+        }
     }
 }

@@ -119,6 +119,10 @@ pub(crate) fn cell_colors(
         if !v.is_finite() {
             return None;
         }
+        if colormap == Colormap::Parcels {
+            // Labels pick their own entries; limits do not apply.
+            return Some(lut[(v.round() as i64).rem_euclid(lut.len() as i64) as usize]);
+        }
         let index = if vmin == vmax {
             // Normalize fills the result with 0.
             Some(0)

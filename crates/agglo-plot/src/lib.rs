@@ -69,7 +69,8 @@ pub use colormap::Colormap;
 pub use dendrogram::Dendrogram;
 pub use error::PlotError;
 pub use figure::{
-    Figure, Panel, AXES_LINEWIDTH_PT, DEFAULT_TITLE_SIZE_PT, MAX_SIDE_PX, TITLE_PAD_PT,
+    Align, Figure, Panel, AXES_LINEWIDTH_PT, DEFAULT_TITLE_SIZE_PT, MAX_ASPECT, MAX_SIDE_PX,
+    TITLE_PAD_PT,
 };
 pub use image::ImageData;
 pub use layout::SubplotParams;

@@ -136,6 +136,16 @@ pub(crate) fn render(scene: &Scene, width_in: f64, height_in: f64) -> String {
         }
         let _ = writeln!(svg, " </g>");
     }
+    for text in &scene.texts {
+        let d = text_path(&text.layout, text.x, text.y_up, h);
+        let _ = writeln!(
+            svg,
+            r##" <path d="{}" fill="#000000" role="img" aria-label="{}"><title>{}</title></path>"##,
+            d,
+            escape(&text.text),
+            escape(&text.text)
+        );
+    }
     svg.push_str("</svg>\n");
     svg
 }
