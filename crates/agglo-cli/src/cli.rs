@@ -298,10 +298,15 @@ pub struct FitArgs {
     /// B) instead of one per colour channel.
     #[arg(long)]
     pub grey: bool,
-    /// Draw a figure (.png or .svg): for a 2-D grid a few samples, the same
-    /// agglomerated and the label map; for a 3-D grid the labels in slices.
+    /// Draw a figure (.png or .svg): for a 2-D grid a few samples and the
+    /// same agglomerated on one grey scale, and the label map; for a 3-D
+    /// grid the parcels over an underlay in three orthogonal slices.
     #[arg(long, value_name = "FILE")]
     pub figure: Option<PathBuf>,
+    /// The 3-D figure's anatomical underlay: a NIfTI volume on the data's
+    /// grid [default: the mean of the data over its samples].
+    #[arg(long, value_name = "IMG.nii.gz", requires = "figure")]
+    pub underlay: Option<PathBuf>,
     /// Print the time each stage took (reading, fitting, writing, pooling)
     /// to stderr.
     #[arg(long)]

@@ -1,11 +1,11 @@
 //! `agglo fit --figure`: the digits figure generalised to any data on a
-//! 2-D grid, and label maps in slices for a 3-D grid.
+//! 2-D grid (the 3-D one is in `brain_figure`).
 
 use std::path::Path;
 
 use agglo_plot::{Align, Colormap, Figure, Panel, SubplotParams, MAX_ASPECT};
 use anyhow::Result;
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 
 use crate::bad_input;
 
@@ -186,7 +186,7 @@ pub fn grid_2d(
 
 /// `nipy_spectral` for a few labels (as scikit-learn's example), agglo's
 /// qualitative colours when neighbouring parcels would look alike.
-fn label_colormap(n_labels: usize) -> Colormap {
+pub(crate) fn label_colormap(n_labels: usize) -> Colormap {
     if n_labels <= 24 {
         Colormap::NipySpectral
     } else {
@@ -238,58 +238,13 @@ fn tick_label(value: f64) -> String {
     }
 }
 
-/// Label maps of a 3-D grid in up to four slices along the last axis.
-///
-/// # Errors
-/// A rendering failure.
-pub fn grid_3d_labels(
-    shape: &[usize],
-    labels: &[usize],
-    inside: Option<&[usize]>,
-    svg: bool,
-) -> Result<Vec<u8>> {
-    let size: usize = shape.iter().product();
-    let volume = ndarray::Array3::from_shape_vec(
-        (shape[0], shape[1], shape[2]),
-        on_grid(labels.iter().map(|&l| l as f64), size, inside),
-    )
-    .expect("grid-sized");
-    let depth = shape[2];
-    let n_slices = depth.min(SHOWN);
-    let slices: Vec<usize> = (0..n_slices)
-        .map(|i| (2 * i + 1) * depth / (2 * n_slices))
-        .collect();
-    // One colour scale for all slices: the overall label range.
-    let (lo, hi) = labels
-        .iter()
-        .fold((usize::MAX, 0), |(lo, hi), &l| (lo.min(l), hi.max(l)));
-    let mut figure = Figure::new(
-        2.0 * n_slices as f64,
-        2.3,
-        dpi_for(shape[0].max(shape[1]), n_slices),
-    )
-    .grid(1, n_slices)
-    .subplots_adjust(SubplotParams::FEATURE_AGGLOMERATION);
-    for (col, &z) in slices.iter().enumerate() {
-        let slice = volume.index_axis(Axis(2), z).to_owned();
-        figure = figure.panel(
-            Panel::new(0, col, slice.view())
-                .colormap(Colormap::NipySpectral)
-                .vmin(lo as f64)
-                .vmax(hi.max(lo) as f64)
-                .title(format!("labels, z = {z}")),
-        );
-    }
-    render(&figure, svg)
-}
-
 /// Enough pixels per panel to show every grid point of large images.
-fn dpi_for(side: usize, cols: usize) -> f64 {
+pub(crate) fn dpi_for(side: usize, cols: usize) -> f64 {
     let panel_px_at_100 = 88.0 * 4.0 / cols.max(4) as f64;
     (100.0 * (side as f64 / panel_px_at_100).ceil()).clamp(100.0, 600.0)
 }
 
-fn render(figure: &Figure, svg: bool) -> Result<Vec<u8>> {
+pub(crate) fn render(figure: &Figure, svg: bool) -> Result<Vec<u8>> {
     Ok(if svg {
         figure.render_svg()?.into_bytes()
     } else {

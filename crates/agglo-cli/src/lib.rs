@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 mod apply;
+mod brain_figure;
 mod cleanup;
 mod cli;
 mod cut;

@@ -38,6 +38,9 @@ pub struct Pooled {
     /// The first samples (up to the number asked for) and their restored
     /// values, for the figure.
     pub first: (Array2<f64>, Array2<f64>),
+    /// The mean of every feature over the samples (the brain figure's
+    /// underlay).
+    pub means: Vec<f64>,
 }
 
 /// `restored.nii.gz` being written: a volume per restored sample, zero
@@ -118,6 +121,7 @@ pub fn pool_input(
         keep_first: keep_first.min(dim.0),
         restored,
         image,
+        sums: vec![0.0; dim.1],
     };
     let row_bytes = shape[1..].iter().product::<usize>().max(1) * 8;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -158,9 +162,11 @@ pub fn pool_input(
     if pooled.done != dim.0 {
         return Err(changed());
     }
+    let n = dim.0.max(1) as f64;
     Ok(Pooled {
         reduced: pooled.reduced,
         first: pooled.first,
+        means: pooled.sums.iter().map(|s| s / n).collect(),
     })
 }
 
@@ -177,6 +183,7 @@ struct Pooling<'a> {
     keep_first: usize,
     restored: &'a mut NpyRows,
     image: Option<&'a mut RestoredImage>,
+    sums: Vec<f64>,
 }
 
 impl Pooling<'_> {
@@ -215,6 +222,11 @@ impl Pooling<'_> {
             self.first
                 .1
                 .append(NdAxis(0), restored.slice(s![..take, ..]))?;
+        }
+        for row in x.rows() {
+            for (s, v) in self.sums.iter_mut().zip(row) {
+                *s += v.to_f64();
+            }
         }
         self.reduced.slice_mut(s![first..last, ..]).assign(&reduced);
         self.done = last;

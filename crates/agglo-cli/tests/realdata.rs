@@ -824,3 +824,49 @@ fn csv_separators_and_index_columns_are_read_or_refused_never_guessed() {
     let run = fit("semicolon.csv", &["--delimiter", "ab"], "bad");
     refused(&run, "is not a separator");
 }
+
+#[test]
+fn brain_figures_take_an_underlay_on_the_grid_of_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fit = |extra: &[&str], out: &str| {
+        let series = data("series.nii.gz");
+        let mask = data("mask.nii.gz");
+        let mut args = vec![
+            "fit",
+            &series,
+            "--mask",
+            &mask,
+            "--n-clusters",
+            "6",
+            "--out",
+            out,
+            "-q",
+        ];
+        args.extend(extra);
+        agglo(d, &args)
+    };
+    ok(&fit(&["--figure", "mean.png"], "a"));
+    // The mask itself as the underlay: same grid and affine.
+    let mask = data("mask.nii.gz");
+    ok(&fit(&["--figure", "mask.svg", "--underlay", &mask], "b"));
+    let svg = fs::read_to_string(d.join("mask.svg")).unwrap();
+    assert!(
+        svg.contains("6 parcels, ward linkage"),
+        "titled with k and the method"
+    );
+    assert!(svg.contains(" mm"), "slices placed in millimetres");
+    assert!(fs::read(d.join("mean.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
+    // An underlay on another grid, or missing, is refused, and nothing is
+    // written.
+    let other = data("volume3d.nii.gz");
+    let run = fit(&["--figure", "x.png", "--underlay", &other], "c");
+    refused(&run, "not the grid");
+    assert!(!d.join("c").exists() && !d.join("x.png").exists());
+    let run = fit(&["--figure", "y.png", "--underlay", "missing.nii.gz"], "e");
+    refused(&run, "--underlay missing.nii.gz: no such file");
+    let run = fit(&["--underlay", &mask], "f");
+    assert!(!run.status.success(), "--underlay needs --figure");
+}
