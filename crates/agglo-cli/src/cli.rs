@@ -23,14 +23,21 @@ pub enum Command {
         after_help = "Example:\n  agglo digits --n-clusters 32 --output digits_agglomeration.png"
     )]
     Digits(DigitsArgs),
-    /// Fit a model to an array (.npy, .npz, .csv) or a NIfTI image and write
-    /// labels, tree and pooled data.
-    #[command(after_help = "Examples:\n  \
+    /// Fit a model to an array (.npy, .npz, .csv), a NIfTI image or images
+    /// and write labels, tree and pooled data.
+    #[command(
+        after_help = "Writes into --out (all at once, see CONTRACT.md): labels.npy; \
+        children.npy (not with --method rena); distances.npy (with --compute-distances or \
+        --distance-threshold); linkage.npy (when the tree is full); reduced.npy and \
+        restored.npy (features axis); mask.npy (with --mask); labels.nii.gz and \
+        restored.nii.gz (NIfTI input); model.json.\n\n\
+        Examples:\n  \
         agglo fit images.npy --grid 8,8 --n-clusters 32 --out result --figure result.png\n  \
         agglo fit series.nii.gz --mask brain.nii.gz --n-clusters 500 --out parcels\n  \
         agglo fit X.npy --connectivity graph.npz --linkage ward --distance-threshold 20 --out result\n  \
         agglo fit volume.npy --mask brain.npy --n-clusters 1000 --out parcels\n  \
-        agglo fit series.nii.gz --mask brain.nii.gz --method rena --n-clusters 1000 --out rena")]
+        agglo fit series.nii.gz --mask brain.nii.gz --method rena --n-clusters 1000 --out rena"
+    )]
     Fit(Box<FitArgs>),
     /// Pool new data onto the clusters of a fitted model (features axis).
     #[command(after_help = "Examples:\n  \
@@ -107,7 +114,13 @@ pub struct CutArgs {
     /// The folder `agglo fit` wrote.
     pub model: PathBuf,
     /// The numbers of clusters, comma-separated: one row of labels each.
-    #[arg(long, value_name = "K[,K...]", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "K[,K...]",
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_parser = count
+    )]
     pub n_clusters: Option<Vec<usize>>,
     /// Cut where the linkage distance reaches this value instead (the
     /// model needs distances.npy: fit with --compute-distances).
@@ -169,7 +182,7 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct DigitsArgs {
     /// Number of super-pixels to merge the 64 pixels into.
-    #[arg(long, default_value_t = 32, value_name = "K")]
+    #[arg(long, default_value_t = 32, value_name = "K", allow_negative_numbers = true, value_parser = count)]
     pub n_clusters: usize,
     /// Where to write the figure: PNG, or SVG when the name ends in .svg.
     #[arg(
@@ -220,13 +233,14 @@ pub struct FitArgs {
     /// Cluster the features (columns) or the samples (rows).
     #[arg(long, value_enum, default_value_t = Axis::Features)]
     pub axis: Axis,
-    /// Grid connectivity: the points lie on an H×W or H×W×D grid, in
-    /// row-major order.
-    #[arg(long, value_name = "H,W[,D]", value_delimiter = ',', num_args = 1..)]
+    /// Grid connectivity: the points lie on a grid of any number of
+    /// dimensions (N, H,W, H,W,D, …), in row-major order, each joined to
+    /// its 2·dims nearest neighbours.
+    #[arg(long, value_name = "H,W[,D...]", value_delimiter = ',', num_args = 1..)]
     pub grid: Option<Vec<usize>>,
     /// Boolean (or 0/1) .npy array, or a NIfTI mask, of the grid's shape:
     /// only points inside it are clustered, in row-major order.
-    #[arg(long, value_name = "MASK.npy")]
+    #[arg(long, value_name = "MASK")]
     pub mask: Option<PathBuf>,
     /// Connectivity graph: a scipy.sparse save_npz file (csr, csc, coo) or
     /// an .npy edge list of shape (E, 2).
@@ -234,7 +248,13 @@ pub struct FitArgs {
     pub connectivity: Option<PathBuf>,
     /// Connectivity from the K nearest neighbours of each point (euclidean),
     /// like scikit-learn's kneighbors_graph(X, K, include_self=False).
-    #[arg(long, value_name = "K", conflicts_with_all = ["grid", "connectivity", "mask"])]
+    #[arg(
+        long,
+        value_name = "K",
+        conflicts_with_all = ["grid", "connectivity", "mask"],
+        allow_negative_numbers = true,
+        value_parser = count
+    )]
     pub knn: Option<usize>,
     /// The algorithm: scikit-learn's agglomerative clustering, or nilearn's
     /// ReNA (fast and approximate; labels, reduced and restored as
@@ -242,10 +262,10 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value_t = Method::Agglomerative)]
     pub method: Method,
     /// Stop at this many clusters.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = count)]
     pub n_clusters: Option<usize>,
     /// ReNA: the largest number of rounds (it may end above --n-clusters).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count)]
     pub n_iter: Option<usize>,
     /// ReNA: edges within this relative distance of a node's nearest
     /// neighbour are kept too [default: 1e-7].
@@ -307,8 +327,8 @@ pub struct FitArgs {
     /// grid [default: the mean of the data over its samples].
     #[arg(long, value_name = "IMG.nii.gz", requires = "figure")]
     pub underlay: Option<PathBuf>,
-    /// Print the time each stage took (reading, fitting, writing, pooling)
-    /// to stderr.
+    /// Print the time each stage took to stderr: starting, reading, building
+    /// the graph, fitting, writing, pooling, writing.
     #[arg(long)]
     pub timings: bool,
     /// Print one JSON object on stdout (inputs, shapes, parameters,
@@ -380,4 +400,13 @@ impl ApplyArgs {
             grey: self.grey,
         }
     }
+}
+
+/// A count (`--n-clusters`, `--knn`, `--n-iter`): a whole number, never
+/// negative (a negative one is named as such, not taken for a flag).
+fn count(value: &str) -> Result<usize, String> {
+    value.parse().map_err(|_| match value.parse::<i64>() {
+        Ok(n) if n < 0 => format!("{n} is negative: give a whole number of at least 1"),
+        _ => format!("'{value}' is not a whole number"),
+    })
 }

@@ -162,3 +162,92 @@ fn json_output_is_one_object_on_stdout_for_every_subcommand() {
     let value: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
     assert_eq!(value["model"]["warnings"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn help_texts_say_what_the_code_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    super::common::write_digits(d);
+    let help = stdout(&agglo(d, &["fit", "--help"])).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Every file the contract lists for fit is named by --help.
+    let contract = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("CONTRACT.md"),
+    )
+    .unwrap();
+    let section = contract
+        .split("## Files written by `agglo fit`")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let files: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    assert!(files.len() >= 10, "{files:?}");
+    for file in &files {
+        assert!(help.contains(file), "fit --help does not name {file}");
+    }
+    // The stages --timings prints are the ones its help lists.
+    let run = agglo(
+        d,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            "8",
+            "--out",
+            "o",
+            "--timings",
+        ],
+    );
+    let printed: Vec<String> = stderr(&run)
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .split_once(" s  ")
+                .map(|(_, stage)| stage.to_string())
+        })
+        .collect();
+    assert!(printed.len() >= 5, "{printed:?}");
+    let timings = help.split("--timings").nth(1).unwrap();
+    for stage in &printed {
+        let stage = stage.split(" digits").next().unwrap(); // "reading digits.npy"
+        assert!(
+            timings.contains(stage.trim()),
+            "--timings help lacks '{stage}'"
+        );
+    }
+    // --mask takes NIfTI; --grid any number of dimensions, which works.
+    assert!(help.contains("or a NIfTI mask"));
+    assert!(help.contains("any number of dimensions"));
+    for grid in ["64", "2,2,4,4"] {
+        let run = agglo(
+            d,
+            &[
+                "fit",
+                "digits.npy",
+                "--grid",
+                grid,
+                "--n-clusters",
+                "8",
+                "--out",
+                "g",
+                "-q",
+            ],
+        );
+        assert!(run.status.success(), "--grid {grid}: {}", stderr(&run));
+    }
+    // Negative counts are named, not taken for flags.
+    for flag in ["--n-clusters", "--knn"] {
+        let run = agglo(d, &["fit", "digits.npy", flag, "-3", "--out", "n"]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2));
+        assert!(err.contains("-3 is negative"), "{flag}: {err}");
+        assert!(!err.contains("tip"), "{flag}: {err}");
+    }
+}
