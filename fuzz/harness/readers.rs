@@ -241,3 +241,21 @@ pub fn csv(bytes: &[u8]) {
         assert!(table.nrows() > 0 && table.ncols() > 0);
     }
 }
+
+/// Image bytes: the first byte picks the format the name says (PNG, JPEG
+/// or TIFF, read as such whatever the bytes are), the second grey or not;
+/// the channels must come out as whole planes of one size.
+pub fn image(bytes: &[u8]) {
+    let [pick, grey, rest @ ..] = bytes else {
+        return;
+    };
+    let ext = ["png", "jpg", "tif"][usize::from(*pick) % 3];
+    let path = std::env::temp_dir().join(format!("agglo-fuzz-{}.{ext}", std::process::id()));
+    std::fs::write(&path, rest).expect("a temporary file");
+    let read = agglo_io::images::read_images(&path, grey % 2 == 1, LIMIT);
+    let _ = std::fs::remove_file(&path);
+    if let Ok(images) = read {
+        assert_eq!(images.samples.len(), images.data.shape()[0]);
+        assert!(images.data.iter().all(|v| !v.is_nan() || ext == "tif"));
+    }
+}

@@ -32,3 +32,8 @@ fn nifti_regressions() {
 fn csv_regressions() {
     replay::replay(&root(), "csv", readers::csv);
 }
+
+#[test]
+fn image_regressions() {
+    replay::replay(&root(), "image", readers::image);
+}
