@@ -93,7 +93,7 @@ pub fn read_images(path: &Path, grey: bool, limit: MemoryLimit) -> Result<Images
     let mut size: Option<(u32, u32, String)> = None;
     let mut dtype = None;
     for file in &files {
-        for (page, planes) in decode(file)?.into_iter().enumerate() {
+        for (page, planes) in decode(file, limit)?.into_iter().enumerate() {
             let name = file.display().to_string();
             let shown = if page > 0 || is_tiff(file) {
                 format!("{name} page {}", page + 1)
@@ -155,55 +155,82 @@ fn is_tiff(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "tif" | "tiff"))
 }
 
+/// Refuses a `width × height` image of `channels` stored values per pixel
+/// when its float64 planes would not fit in `limit`: checked from the
+/// header, before anything is decoded (a few bytes of JPEG can announce
+/// gigapixels).
+fn check_room(
+    name: &str,
+    (width, height): (u32, u32),
+    channels: u64,
+    limit: MemoryLimit,
+) -> Result<()> {
+    let values = u64::from(width)
+        .saturating_mul(u64::from(height))
+        .saturating_mul(channels);
+    // The decoded pixels, then their float64 planes.
+    limit.check(
+        values.saturating_mul(8 + 8),
+        &format!("reading {name} ({width}×{height} pixels of {channels} channels)"),
+    )
+}
+
 /// The pages of one file.
-fn decode(path: &Path) -> Result<Vec<Planes>> {
+fn decode(path: &Path, limit: MemoryLimit) -> Result<Vec<Planes>> {
+    use image::ImageDecoder;
     if is_tiff(path) {
-        return decode_tiff(path);
+        return decode_tiff(path, limit);
     }
-    let name = path.display();
-    let image = ImageReader::open(path)
+    let name = path.display().to_string();
+    let decoder = ImageReader::open(path)
         .map_err(|e| invalid(format!("cannot read {name}: {e}")))?
         .with_guessed_format()
         .map_err(|e| invalid(format!("cannot read {name}: {e}")))?
-        .decode()
+        .into_decoder()
+        .map_err(|e| invalid(format!("{name}: not a readable image: {e}")))?;
+    let channels = u64::from(decoder.color_type().channel_count());
+    check_room(&name, decoder.dimensions(), channels, limit)?;
+    let image = DynamicImage::from_decoder(decoder)
         .map_err(|e| invalid(format!("{name}: not a readable image: {e}")))?;
     Ok(vec![planes_of(image)])
+}
+
+/// The planes of interleaved `values` of `n` channels named `names` (the
+/// channels past them, alpha, are left out), as float64.
+fn split<T: Copy + Into<f64>>(values: &[T], n: usize, names: &[&str]) -> Vec<(String, Vec<f64>)> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            (
+                (*name).to_string(),
+                values
+                    .iter()
+                    .skip(c)
+                    .step_by(n)
+                    .map(|&v| v.into())
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The channels of a decoded PNG or JPEG, alpha left out.
 fn planes_of(image: DynamicImage) -> Planes {
     let (width, height) = (image.width(), image.height());
-    let split = |values: Vec<f64>, n: usize, names: &[&str]| -> Vec<(String, Vec<f64>)> {
-        names
-            .iter()
-            .enumerate()
-            .map(|(c, name)| {
-                (
-                    (*name).to_string(),
-                    values.iter().skip(c).step_by(n).copied().collect(),
-                )
-            })
-            .collect()
-    };
-    let to_f64 = |v: &[u8]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
-    let to_f64_16 = |v: &[u16]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
-    let to_f64_32 = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
     let rgb = ["red", "green", "blue"];
     let (channels, dtype) = match image {
-        DynamicImage::ImageLuma8(i) => (split(to_f64(i.as_raw()), 1, &[""]), "|u1"),
-        DynamicImage::ImageLumaA8(i) => (split(to_f64(i.as_raw()), 2, &[""]), "|u1"),
-        DynamicImage::ImageRgb8(i) => (split(to_f64(i.as_raw()), 3, &rgb), "|u1"),
-        DynamicImage::ImageRgba8(i) => (split(to_f64(i.as_raw()), 4, &rgb), "|u1"),
-        DynamicImage::ImageLuma16(i) => (split(to_f64_16(i.as_raw()), 1, &[""]), "<u2"),
-        DynamicImage::ImageLumaA16(i) => (split(to_f64_16(i.as_raw()), 2, &[""]), "<u2"),
-        DynamicImage::ImageRgb16(i) => (split(to_f64_16(i.as_raw()), 3, &rgb), "<u2"),
-        DynamicImage::ImageRgba16(i) => (split(to_f64_16(i.as_raw()), 4, &rgb), "<u2"),
-        DynamicImage::ImageRgb32F(i) => (split(to_f64_32(i.as_raw()), 3, &rgb), "<f4"),
-        DynamicImage::ImageRgba32F(i) => (split(to_f64_32(i.as_raw()), 4, &rgb), "<f4"),
-        other => {
-            let i = other.to_rgb32f();
-            (split(to_f64_32(i.as_raw()), 3, &rgb), "<f4")
-        }
+        DynamicImage::ImageLuma8(i) => (split(i.as_raw(), 1, &[""]), "|u1"),
+        DynamicImage::ImageLumaA8(i) => (split(i.as_raw(), 2, &[""]), "|u1"),
+        DynamicImage::ImageRgb8(i) => (split(i.as_raw(), 3, &rgb), "|u1"),
+        DynamicImage::ImageRgba8(i) => (split(i.as_raw(), 4, &rgb), "|u1"),
+        DynamicImage::ImageLuma16(i) => (split(i.as_raw(), 1, &[""]), "<u2"),
+        DynamicImage::ImageLumaA16(i) => (split(i.as_raw(), 2, &[""]), "<u2"),
+        DynamicImage::ImageRgb16(i) => (split(i.as_raw(), 3, &rgb), "<u2"),
+        DynamicImage::ImageRgba16(i) => (split(i.as_raw(), 4, &rgb), "<u2"),
+        DynamicImage::ImageRgb32F(i) => (split(i.as_raw(), 3, &rgb), "<f4"),
+        DynamicImage::ImageRgba32F(i) => (split(i.as_raw(), 4, &rgb), "<f4"),
+        other => (split(other.to_rgb32f().as_raw(), 3, &rgb), "<f4"),
     };
     Planes {
         width,
@@ -214,7 +241,7 @@ fn planes_of(image: DynamicImage) -> Planes {
 }
 
 /// Every page of a TIFF file.
-fn decode_tiff(path: &Path) -> Result<Vec<Planes>> {
+fn decode_tiff(path: &Path, limit: MemoryLimit) -> Result<Vec<Planes>> {
     use tiff::decoder::{Decoder, DecodingResult};
     use tiff::ColorType;
     let name = path.display();
@@ -235,6 +262,7 @@ fn decode_tiff(path: &Path) -> Result<Vec<Planes>> {
                 )))
             }
         };
+        check_room(&name.to_string(), (width, height), n as u64, limit)?;
         let (values, dtype): (Vec<f64>, &'static str) = match decoder.read_image().map_err(bad)? {
             DecodingResult::U8(v) => (v.into_iter().map(f64::from).collect(), "|u1"),
             DecodingResult::U16(v) => (v.into_iter().map(f64::from).collect(), "<u2"),
