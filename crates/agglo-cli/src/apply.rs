@@ -188,7 +188,7 @@ pub fn transform(args: &ApplyArgs) -> Result<()> {
                 copy: None,
             }
         }
-        _ => read_data(&args.input, args.key.as_deref(), args.reading())?,
+        _ => read_data(&args.input, args.read.key.as_deref(), args.read.reading())?,
     };
     if loaded.array.shape().len() < 2 {
         return Err(bad_input(format!(
@@ -263,7 +263,7 @@ pub fn inverse_transform(args: &ApplyArgs) -> Result<()> {
     let format = OutputFormat::of(&args.out, true)?;
     refuse_writing_into_model(args)?;
     let saved = load_model(&args.model)?;
-    let loaded = read_data(&args.input, args.key.as_deref(), args.reading())?;
+    let loaded = read_data(&args.input, args.read.key.as_deref(), args.read.reading())?;
     let reduced = loaded.array.to_f64();
     let reduced = reduced.into_dimensionality::<ndarray::Ix2>().map_err(|_| {
         bad_input(format!(

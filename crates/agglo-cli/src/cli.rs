@@ -152,23 +152,9 @@ pub struct ApplyArgs {
     /// model .nii/.nii.gz.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// The array to use from an .npz archive (default: its only array).
-    #[arg(long, value_name = "NAME")]
-    pub key: Option<String>,
-    /// CSV input: the field separator, a character or "tab" [default:
-    /// detected among ',' ';' tab '|' and space, refused when two fit;
-    /// tab for .tsv].
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
-    /// CSV input: the column (0 is the first) that holds row names, which
-    /// is dropped, or "none" [default: a header starting with an empty
-    /// field, as pandas writes its index, is refused].
-    #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
-    pub index_col: Option<IndexCol>,
-    /// Image input: one grey sample per image (0.299 R + 0.587 G + 0.114
-    /// B) instead of one per colour channel.
-    #[arg(long)]
-    pub grey: bool,
+    /// How the input is read.
+    #[command(flatten)]
+    pub read: InputArgs,
     /// Print one JSON object on stdout (inputs, shapes, parameters,
     /// outputs written, clusters, warnings, timings) and nothing else there.
     #[arg(long)]
@@ -301,23 +287,9 @@ pub struct FitArgs {
     /// number; the tree is a forest) [default: complete].
     #[arg(long, value_parser = names(agglo::OnDisconnected::NAMES))]
     pub on_disconnected: Option<String>,
-    /// The array to use from an .npz archive (default: its only array).
-    #[arg(long, value_name = "NAME")]
-    pub key: Option<String>,
-    /// CSV input: the field separator, a character or "tab" [default:
-    /// detected among ',' ';' tab '|' and space, refused when two fit;
-    /// tab for .tsv].
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
-    /// CSV input: the column (0 is the first) that holds row names, which
-    /// is dropped, or "none" [default: a header starting with an empty
-    /// field, as pandas writes its index, is refused].
-    #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
-    pub index_col: Option<IndexCol>,
-    /// Image input: one grey sample per image (0.299 R + 0.587 G + 0.114
-    /// B) instead of one per colour channel.
-    #[arg(long)]
-    pub grey: bool,
+    /// How the input is read.
+    #[command(flatten)]
+    pub read: InputArgs,
     /// Draw a figure (.png or .svg): for a 2-D grid a few samples and the
     /// same agglomerated on one grey scale, and the label map; for a 3-D
     /// grid the parcels over an underlay in three orthogonal slices.
@@ -376,20 +348,30 @@ fn parse_index_col(value: &str) -> Result<IndexCol, String> {
     }
 }
 
-impl FitArgs {
-    /// How the input is read.
-    pub fn reading(&self) -> Reading {
-        Reading {
-            csv: CsvOptions {
-                delimiter: self.delimiter,
-                index_col: self.index_col.unwrap_or_default(),
-            },
-            grey: self.grey,
-        }
-    }
+/// The flags that say how an input file is read (`fit`, `transform`,
+/// `inverse-transform`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The array to use from an .npz archive (default: its only array).
+    #[arg(long, value_name = "NAME")]
+    pub key: Option<String>,
+    /// CSV input: the field separator, a character or "tab" [default:
+    /// detected among ',' ';' tab '|' and space, refused when two fit;
+    /// tab for .tsv].
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV input: the column (0 is the first) that holds row names, which
+    /// is dropped, or "none" [default: a header starting with an empty
+    /// field, as pandas writes its index, is refused].
+    #[arg(long, value_name = "N|none", value_parser = parse_index_col)]
+    pub index_col: Option<IndexCol>,
+    /// Image input: one grey sample per image (0.299 R + 0.587 G + 0.114
+    /// B) instead of one per colour channel.
+    #[arg(long)]
+    pub grey: bool,
 }
 
-impl ApplyArgs {
+impl InputArgs {
     /// How the input is read.
     pub fn reading(&self) -> Reading {
         Reading {

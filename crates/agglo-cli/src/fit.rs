@@ -67,8 +67,10 @@ pub fn run(args: &FitArgs) -> Result<()> {
         }
         // The features' points are the columns: read so, the fit works on
         // the data where it lies instead of on a transposed copy beside it.
-        Axis::Features => read_data_columns(&args.input, args.key.as_deref(), args.reading())?,
-        Axis::Samples => read_data(&args.input, args.key.as_deref(), args.reading())?,
+        Axis::Features => {
+            read_data_columns(&args.input, args.read.key.as_deref(), args.read.reading())?
+        }
+        Axis::Samples => read_data(&args.input, args.read.key.as_deref(), args.read.reading())?,
     };
     progress.stage("building the graph");
     let (mut plan, x) = plan(args, loaded, mask)?;
@@ -273,14 +275,14 @@ fn fit_and_stage<A: Element + WritableElement>(
         write_npy_file(&reduced_path, &pooled.reduced)?;
         if let Some(svg) = svg_figure {
             let (originals, restored) = &pooled.first;
-            let shown = Shown {
+            let shown = crate::fit_figure::Shown {
                 originals,
                 restored,
                 labels: model.labels(),
                 means: &pooled.means,
-                title: figure_title(settings, &model),
+                title: crate::fit_figure::title(settings, &model),
             };
-            figure_bytes = Some(draw_figure(args, plan, &shown, svg)?);
+            figure_bytes = Some(crate::fit_figure::draw(args, plan, &shown, svg)?);
         }
     }
     if let Some(mask) = &plan.layout.mask {
@@ -393,93 +395,6 @@ fn label_image(plan: &Plan, model: &Agglomeration) -> Result<ArrayD<i32>> {
             .map_err(|_| bad_input("too many clusters for a NIfTI label image"))?;
     }
     Ok(ArrayD::from_shape_vec(IxDyn(&grid), volume).expect("grid-sized"))
-}
-
-/// What `--figure` draws.
-struct Shown<'a> {
-    originals: &'a Array2<f64>,
-    restored: &'a Array2<f64>,
-    labels: &'a [usize],
-    means: &'a [f64],
-    title: String,
-}
-
-/// "1000 parcels, ward linkage", or "… ReNA".
-fn figure_title(settings: &Settings, model: &Agglomeration) -> String {
-    let how = match &settings.rena {
-        Some(_) => "ReNA".to_string(),
-        None => format!("{} linkage", settings.params.linkage),
-    };
-    format!("{} parcels, {how}", model.n_clusters())
-}
-
-/// The figure of `--figure`, from the first samples and their restored
-/// values.
-fn draw_figure(args: &FitArgs, plan: &Plan, shown: &Shown<'_>, svg: bool) -> Result<Vec<u8>> {
-    let inside = plan.layout.inside();
-    match plan.layout.grid.as_deref() {
-        Some(&[h, w]) => figure::grid_2d(
-            (h, w),
-            shown.originals.view(),
-            shown.restored.view(),
-            shown.labels,
-            inside.as_deref(),
-            svg,
-        ),
-        Some(&[x, y, z]) => {
-            let reference = plan
-                .nifti
-                .as_ref()
-                .or(plan.mask.as_ref().and_then(|m| m.nifti.as_ref()));
-            let underlay = if let Some(path) = &args.underlay {
-                read_underlay(path, [x, y, z], reference)?
-            } else {
-                // The mean of the data, where it was read.
-                let mut grid = vec![f64::NAN; x * y * z];
-                match &inside {
-                    Some(idx) => {
-                        for (&v, &m) in idx.iter().zip(shown.means) {
-                            grid[v] = m;
-                        }
-                    }
-                    None => grid.copy_from_slice(shown.means),
-                }
-                grid
-            };
-            let view = crate::brain_figure::BrainView {
-                grid: [x, y, z],
-                labels: shown.labels,
-                inside: inside.as_deref(),
-                affine: reference.map(agglo_io::affine::affine),
-                underlay: Some(underlay),
-                title: shown.title.clone(),
-            };
-            crate::brain_figure::brain(&view, svg)
-        }
-        _ => Err(bad_input(
-            "--figure needs the features on a 2-D or 3-D grid (--grid, --mask or an image input)",
-        )),
-    }
-}
-
-/// `--underlay`: an image on the grid of the data, lined up with it.
-fn read_underlay(
-    path: &std::path::Path,
-    grid: [usize; 3],
-    reference: Option<&agglo_io::nifti_io::NiftiHeader>,
-) -> Result<Vec<f64>> {
-    let name = path.display().to_string();
-    let image = agglo_io::nifti_io::read_nifti(path, agglo_io::MemoryLimit::available())?;
-    if image.spatial_shape() != grid || image.data.len() != grid.iter().product::<usize>() {
-        return Err(bad_input(format!(
-            "--underlay {name}: a volume of shape {:?}, not the grid {grid:?} of the data",
-            image.data.shape()
-        )));
-    }
-    if let Some(reference) = reference {
-        crate::apply::check_aligned(&name, &image.header, "the data", reference)?;
-    }
-    Ok(image.data.as_standard_layout().iter().copied().collect())
 }
 
 fn describe(

@@ -17,6 +17,7 @@ mod dendrogram;
 mod digits;
 mod figure;
 mod fit;
+mod fit_figure;
 mod fitted;
 mod folder;
 mod guard;

@@ -131,7 +131,7 @@ pub fn pool_input(
             "{name} changed while agglo was working on it: fit it again"
         ))
     };
-    let blocks = match args.key {
+    let blocks = match args.read.key {
         None if plan.copy.is_none() && is_npy(&args.input) => {
             RowBlocks::open(&args.input, &name, shape)?
         }
@@ -149,7 +149,7 @@ pub fn pool_input(
             blocks.recycle(matrix);
         }
     } else {
-        let loaded = read_data(&args.input, args.key.as_deref(), args.reading())?;
+        let loaded = read_data(&args.input, args.read.key.as_deref(), args.read.reading())?;
         if loaded.shape != shape {
             return Err(changed());
         }

@@ -140,7 +140,7 @@ pub(crate) fn refuse_too_many_clusters(args: &FitArgs, settings: &Settings) -> R
             .ok()
             .map(|m| m.inside.iter().filter(|&&v| v).count())
     };
-    if args.key.is_none() && agglo_io::nifti_io::is_nifti(&args.input) {
+    if args.read.key.is_none() && agglo_io::nifti_io::is_nifti(&args.input) {
         // The voxels of the mask, or of the image from its header.
         let n_points = match &args.mask {
             Some(mask) => inside(mask),
@@ -153,7 +153,7 @@ pub(crate) fn refuse_too_many_clusters(args: &FitArgs, settings: &Settings) -> R
         };
         return too_many(k, n_points, &name);
     }
-    if args.key.is_some() || !crate::input::is_npy(&args.input) {
+    if args.read.key.is_some() || !crate::input::is_npy(&args.input) {
         return Ok(());
     }
     let Ok(header) = agglo_io::npy::read_header(&args.input, &name) else {

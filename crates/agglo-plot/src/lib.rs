@@ -61,6 +61,7 @@ mod image;
 pub mod layout;
 mod png;
 mod raster;
+mod scene;
 mod svg;
 mod text;
 

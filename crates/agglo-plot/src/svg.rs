@@ -9,8 +9,8 @@
 
 use std::fmt::Write;
 
-use crate::figure::Scene;
 use crate::image::pixel_map;
+use crate::scene::Scene;
 use crate::text::{self, PathSegment};
 
 /// Formats a coordinate with at most 4 decimals and no trailing zeros.
