@@ -64,7 +64,7 @@ fn digits_refuses_bad_values_and_writes_nothing() {
             vec!["digits", "--output", "missing/fig.png"],
             "does not exist",
         ),
-        (vec!["digits", "--n-clusters", "-3"], "unexpected argument"),
+        (vec!["digits", "--n-clusters", "-3"], "-3 is negative"),
     ] {
         let out = agglo(dir.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
