@@ -32,7 +32,7 @@ fn missing_files_and_bad_flags_are_refused() {
         &["--n-clusters", "abc"],
         &["invalid value 'abc' for '--n-clusters <K>'"],
     );
-    fit(&["--n-clusters", "-2"], &["unexpected argument '-2'"]);
+    fit(&["--n-clusters", "-2"], &["-2 is negative"]);
     fit(
         &["--n-clusters", "2", "--grid", "8,x"],
         &["invalid value 'x'"],
