@@ -39,7 +39,7 @@ fn missing_files_and_bad_flags_are_refused() {
     );
     fit(
         &["--n-clusters", "2", "--grid", "8,8", "--knn", "3"],
-        &["'--grid <H,W[,D]>...' cannot be used with '--knn <K>'"],
+        &["'--grid <H,W[,D...]>...' cannot be used with '--knn <K>'"],
     );
     fit(
         &["--n-clusters", "2", "--linkage", "centroid"],
