@@ -103,16 +103,18 @@ pub fn brain(view: &BrainView<'_>, svg: bool) -> Result<Vec<u8>> {
         .iter()
         .map(|&(_, h, u)| view.grid[voxel_of[h]].max(view.grid[voxel_of[u]]))
         .collect();
+    let params = SubplotParams {
+        left: 0.01,
+        right: 0.99,
+        bottom: 0.02,
+        top: 0.8,
+        wspace: 0.05,
+        hspace: 0.0,
+    };
+    let cells = agglo_plot::layout::grid_cells(1, 3, &params)?;
     let mut figure = Figure::new(7.5, 3.2, dpi_for(*sides.iter().max().unwrap_or(&1), 3))
         .grid(1, 3)
-        .subplots_adjust(SubplotParams {
-            left: 0.01,
-            right: 0.99,
-            bottom: 0.02,
-            top: 0.8,
-            wspace: 0.05,
-            hspace: 0.0,
-        })
+        .subplots_adjust(params)
         .text(0.5, 0.92, view.title.clone(), 11.0, Align::Center);
     for (col, &(c, h, u)) in views.iter().enumerate() {
         let (vh, vu, vc) = (voxel_of[h], voxel_of[u], voxel_of[c]);
@@ -137,7 +139,17 @@ pub fn brain(view: &BrainView<'_>, svg: bool) -> Result<Vec<u8>> {
                 .vmin(0.0)
                 .vmax(n_labels.saturating_sub(1) as f64),
         };
-        figure = figure.panel(panel.title(world(c)).name(format!("slice {}", world(c))));
+        // The slices' titles on one line, over their cells.
+        let cell = cells[col];
+        figure = figure
+            .panel(panel.name(format!("slice {}", world(c))))
+            .text(
+                f64::midpoint(cell.x0, cell.x1),
+                params.top + 0.02,
+                world(c),
+                10.0,
+                Align::Center,
+            );
     }
     render(&figure, svg)
 }
