@@ -52,6 +52,24 @@ impl SmallFs {
     }
 }
 
+/// `agglo fit` of the digits (written in `dir`) into `k` clusters in `out`.
+fn fit_digits(dir: &std::path::Path, k: &str, out: &str) -> std::process::Output {
+    agglo(
+        dir,
+        &[
+            "fit",
+            "digits.npy",
+            "--grid",
+            "8,8",
+            "--n-clusters",
+            k,
+            "--out",
+            out,
+            "-q",
+        ],
+    )
+}
+
 impl Drop for SmallFs {
     fn drop(&mut self) {
         Command::new("umount").arg(&self.mount).status().ok();
@@ -69,22 +87,7 @@ fn a_full_disk_fails_the_run_naming_the_output_and_keeps_the_old_result() {
     super::common::write_digits(d);
     let out = small.mount.join("out");
     let out_arg = out.display().to_string();
-    let fit = |k: &str| {
-        agglo(
-            d,
-            &[
-                "fit",
-                "digits.npy",
-                "--grid",
-                "8,8",
-                "--n-clusters",
-                k,
-                "--out",
-                &out_arg,
-                "-q",
-            ],
-        )
-    };
+    let fit = |k: &str| fit_digits(d, k, &out_arg);
     let run = fit("6");
     assert!(run.status.success(), "{}", stderr(&run));
     let before = super::common::snapshot(&out);
@@ -116,22 +119,7 @@ fn a_read_only_file_system_fails_the_run_naming_the_output_and_changes_nothing()
     super::common::write_digits(d);
     let out = small.mount.join("out");
     let out_arg = out.display().to_string();
-    let fit = |k: &str| {
-        agglo(
-            d,
-            &[
-                "fit",
-                "digits.npy",
-                "--grid",
-                "8,8",
-                "--n-clusters",
-                k,
-                "--out",
-                &out_arg,
-                "-q",
-            ],
-        )
-    };
+    let fit = |k: &str| fit_digits(d, k, &out_arg);
     let run = fit("6");
     assert!(run.status.success(), "{}", stderr(&run));
     if !small.make_read_only() {
