@@ -14,6 +14,7 @@ use crate::choices::Linkage;
 /// every fit                 the points as f64:                  8·n·d
 /// Ward, connectivity        moments and centroids:        16·n·d + 64·n
 ///                           graph, completion, candidates:      64·E
+///                           the two threads' node marks:        16·n
 /// complete/average, graph   neighbour maps and edge heap:      96·E + 64·n
 /// single, graph             edge list, sort, spanning tree:    48·E + 64·n
 /// no connectivity           condensed distances:       4·n·(n − 1) + 64·n
@@ -75,7 +76,9 @@ fn estimate(
     let moments = if in_place { 0 } else { nd.saturating_mul(16) };
     let per_node = n.saturating_mul(64);
     let algorithm = match (graph_entries.map(|e| e as u128), linkage) {
-        (Some(e), Linkage::Ward) => moments.saturating_add(e.saturating_mul(64)),
+        (Some(e), Linkage::Ward) => moments
+            .saturating_add(e.saturating_mul(64))
+            .saturating_add(n.saturating_mul(16)),
         (Some(e), Linkage::Complete | Linkage::Average) => e.saturating_mul(96),
         (Some(e), Linkage::Single) => e.saturating_mul(48),
         (None, _) => n.saturating_mul(n.saturating_sub(1)).saturating_mul(4),

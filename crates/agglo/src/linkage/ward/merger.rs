@@ -14,7 +14,7 @@ use crate::progress::{MergeProgress, PROGRESS_STEP};
 pub(super) const LEAF_BLOCK: usize = 4096;
 
 /// The state of the merge loop.
-pub(super) struct Merger<'a, I> {
+pub(super) struct Merger<'a, I: NodeId> {
     pub(super) n: usize,
     pub(super) rows: Rows<'a>,
     pub(super) graph: &'a Connectivity,
@@ -23,7 +23,7 @@ pub(super) struct Merger<'a, I> {
     pub(super) size: Vec<f64>,
     /// Union-find parents; a node is live (a current cluster) iff it is
     /// its own root.
-    pub(super) root: Vec<I>,
+    pub(super) root: Vec<I::Atomic>,
     /// The rows holding `m2` and `m2/m1` of each merged node (index
     /// `node − n`).
     pub(super) sum_row: Vec<I>,
@@ -59,13 +59,26 @@ impl<'a, I: NodeId> Merger<'a, I> {
             graph,
             n_merges,
             size,
-            root: (0..n_nodes).map(I::from_usize).collect(),
+            root: (0..n_nodes).map(|r| I::from_usize(r).atomic()).collect(),
             sum_row: Vec::with_capacity(n_merges),
             centroid_row: Vec::with_capacity(n_merges),
             arena: Vec::new(),
             run_start: Vec::with_capacity(n_merges),
             runs: vec![Run::default(); n_nodes],
         }
+    }
+
+    /// Whether `node` is a current cluster.
+    #[inline(always)]
+    pub(super) fn is_root(&self, node: usize) -> bool {
+        I::load(&self.root[node]).index() == node
+    }
+
+    /// Records that `k` absorbed `i` and `j`.
+    #[inline(always)]
+    pub(super) fn absorb(&self, i: usize, j: usize, k: I) {
+        I::store(&self.root[i], k);
+        I::store(&self.root[j], k);
     }
 
     /// `m2/m1` of a live node.
@@ -160,7 +173,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let mut heap = MinQueue::from_vec(self.initial_candidates());
         let mut children = Vec::with_capacity(self.n_merges);
         let mut distances = Vec::with_capacity(self.n_merges);
-        let mut seen = vec![I::from_usize(0); n + self.n_merges];
+        let mut marks = Marks::new(n + self.n_merges);
         let mut neighbours: Vec<I> = Vec::new();
         let mut costs: Vec<f64> = Vec::new();
 
@@ -174,14 +187,13 @@ impl<'a, I: NodeId> Merger<'a, I> {
                 break; // no edge left: only for graphs that were not completed
             };
             let kk = I::from_usize(k);
-            self.root[i] = kk;
-            self.root[j] = kk;
+            self.absorb(i, j, kk);
             children.push([j, i]);
             distances.push((2.0 * cost_of(key)).sqrt());
             // The sums about to be added: their loads start now and overlap
             // with the search for the neighbours.
             prefetch([i, j].iter().map(|&child| self.sum(child)));
-            self.neighbours_of(i, j, k, &mut seen, &mut neighbours);
+            self.neighbours_of([i, j, k], &mut marks, &mut neighbours);
             // Start loading the neighbours' centroids so that their misses
             // overlap with the merge of the moments instead of stalling the
             // distances.
@@ -198,21 +210,24 @@ impl<'a, I: NodeId> Merger<'a, I> {
     /// queue, for [`Merger::add_candidates`] to replace. `None` when no
     /// edge is left.
     #[inline(always)]
-    fn best_candidate(&mut self, heap: &mut MinQueue<I::Entry>) -> Option<(u64, usize, usize)> {
+    pub(super) fn best_candidate(
+        &mut self,
+        heap: &mut MinQueue<I::Entry>,
+    ) -> Option<(u64, usize, usize)> {
         loop {
             let (key, owner, other) = I::unpack(heap.peek()?);
-            if self.root[owner].index() != owner {
+            if !self.is_root(owner) {
                 heap.pop();
                 continue;
             }
-            if self.root[other].index() == other {
+            if self.is_root(other) {
                 return Some((key, owner, other));
             }
             let mut at = self.runs[owner].cursor + 1;
             let end = self.runs[owner].end;
             while at < end {
                 let node = self.arena[at].node.index();
-                if self.root[node].index() == node {
+                if self.is_root(node) {
                     break;
                 }
                 at += 1;
@@ -227,37 +242,40 @@ impl<'a, I: NodeId> Merger<'a, I> {
         }
     }
 
-    /// The distinct current roots adjacent to `i` or `j` (the new node `k`
-    /// excluded), into `neighbours`; `seen[r] == k` marks those found.
+    /// The distinct current roots adjacent to `i` or `j`, excluding `i`,
+    /// `j` and `k`, into `neighbours`: the neighbours of their merge `k`
+    /// once `i` and `j` are gone. Reads the graph, the arena and the
+    /// union-find only (the parents it shortens are atomics), so both
+    /// threads of the speculative loop can list neighbours at once.
     #[inline(always)]
-    fn neighbours_of(
-        &mut self,
-        i: usize,
-        j: usize,
-        k: usize,
-        seen: &mut [I],
+    pub(super) fn neighbours_of(
+        &self,
+        [i, j, k]: [usize; 3],
+        marks: &mut Marks,
         neighbours: &mut Vec<I>,
     ) {
         let n = self.n;
-        let kk = I::from_usize(k);
+        let mark = marks.next();
+        let seen = &mut marks.seen;
         neighbours.clear();
-        seen[k] = kk;
+        for node in [i, j, k] {
+            seen[node] = mark;
+        }
+        let mut visit = |e: I| {
+            let r = find_root(&self.root, e);
+            if seen[r.index()] != mark {
+                seen[r.index()] = mark;
+                neighbours.push(r);
+            }
+        };
         for child in [i, j] {
             if child < n {
                 for &e in self.graph.neighbors(child) {
-                    let r = find_root(&mut self.root, I::from_usize(e));
-                    if seen[r.index()] != kk {
-                        seen[r.index()] = kk;
-                        neighbours.push(r);
-                    }
+                    visit(I::from_usize(e));
                 }
             } else {
-                for at in self.run_start[child - n]..self.runs[child].end {
-                    let r = find_root(&mut self.root, self.arena[at].node);
-                    if seen[r.index()] != kk {
-                        seen[r.index()] = kk;
-                        neighbours.push(r);
-                    }
+                for c in &self.arena[self.run_start[child - n]..self.runs[child].end] {
+                    visit(c.node);
                 }
             }
         }
@@ -300,6 +318,33 @@ impl<'a, I: NodeId> Merger<'a, I> {
             Some(c) => heap.replace_top(I::entry(c.key, k, c.node)),
             None => heap.pop(),
         }
+    }
+}
+
+/// Marks of the nodes met while listing a merge's neighbours: `seen[r]`
+/// equals the listing's mark once `r` is listed.
+pub(super) struct Marks {
+    seen: Vec<u32>,
+    mark: u32,
+}
+
+impl Marks {
+    pub(super) fn new(n_nodes: usize) -> Self {
+        Marks {
+            seen: vec![0; n_nodes],
+            mark: 0,
+        }
+    }
+
+    /// A mark no node carries yet.
+    #[inline(always)]
+    fn next(&mut self) -> u32 {
+        if self.mark == u32::MAX {
+            self.seen.fill(0);
+            self.mark = 0;
+        }
+        self.mark += 1;
+        self.mark
     }
 }
 

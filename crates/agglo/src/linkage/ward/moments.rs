@@ -61,6 +61,43 @@ impl<I: NodeId> Merger<'_, I> {
         self.centroid_row.push(I::from_usize(centroid));
     }
 
+    /// Records the moments of `k = i ∪ j` computed elsewhere (by
+    /// [`Merger::work`], bit for bit those [`Merger::merge_moments`] would
+    /// compute), in the rows `merge_moments` would use.
+    pub(super) fn place_moments(
+        &mut self,
+        i: usize,
+        j: usize,
+        k: usize,
+        sum: &[f64],
+        centroid: &[f64],
+    ) {
+        let n = self.n;
+        self.size[k] = self.size[i] + self.size[j];
+        let rows = &mut self.rows;
+        let (sum_row, centroid_row) = if i < n && j < n {
+            if rows.points.is_none() {
+                (i, j)
+            } else {
+                (rows.allocate(), rows.allocate())
+            }
+        } else {
+            let (keep, other) = if i >= n { (i, j) } else { (j, i) };
+            if other >= n && rows.points.is_some() {
+                rows.free.push(self.sum_row[other - n].index());
+                rows.free.push(self.centroid_row[other - n].index());
+            }
+            (
+                self.sum_row[keep - n].index(),
+                self.centroid_row[keep - n].index(),
+            )
+        };
+        rows.row_mut(sum_row).copy_from_slice(sum);
+        rows.row_mut(centroid_row).copy_from_slice(centroid);
+        self.sum_row.push(I::from_usize(sum_row));
+        self.centroid_row.push(I::from_usize(centroid_row));
+    }
+
     /// Makes room for `extra` candidates; when the arena is full and at
     /// least half of it belongs to merged-away nodes, compacts it instead of
     /// growing it.
@@ -70,7 +107,7 @@ impl<I: NodeId> Merger<'_, I> {
         }
         let n = self.n;
         let live_len = |m: &Self, node: usize| -> usize {
-            if m.root[node].index() != node {
+            if !m.is_root(node) {
                 0
             } else if node < n {
                 m.runs[node].end - m.runs[node].cursor

@@ -1,11 +1,19 @@
 //! Node ids as stored in the merge loop's large arrays, the candidates'
 //! cost keys, and the union-find over node ids.
 
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed};
+
 /// Node ids as stored in the large arrays: `u32` whenever the nodes fit,
 /// which halves the memory traffic of the merge loop.
 pub(super) trait NodeId: Copy + Ord + Send + Sync {
     /// A queue entry `(Δ, owner, other)`, ordered as that tuple.
     type Entry: Copy + Ord;
+    /// The id as an atomic, for the union-find parents that both threads
+    /// of the speculative loop read and shorten.
+    type Atomic: Send + Sync;
+    fn atomic(self) -> Self::Atomic;
+    fn load(atomic: &Self::Atomic) -> Self;
+    fn store(atomic: &Self::Atomic, id: Self);
     fn from_usize(i: usize) -> Self;
     fn index(self) -> usize;
     fn entry(key: u64, owner: usize, other: Self) -> Self::Entry;
@@ -15,6 +23,19 @@ pub(super) trait NodeId: Copy + Ord + Send + Sync {
 impl NodeId for u32 {
     /// The three packed into one integer: one comparison per heap step.
     type Entry = u128;
+    type Atomic = AtomicU32;
+    #[inline(always)]
+    fn atomic(self) -> AtomicU32 {
+        AtomicU32::new(self)
+    }
+    #[inline(always)]
+    fn load(atomic: &AtomicU32) -> Self {
+        atomic.load(Relaxed)
+    }
+    #[inline(always)]
+    fn store(atomic: &AtomicU32, id: Self) {
+        atomic.store(id, Relaxed);
+    }
     #[inline(always)]
     fn from_usize(i: usize) -> Self {
         debug_assert!(u32::try_from(i).is_ok());
@@ -40,6 +61,19 @@ impl NodeId for u32 {
 
 impl NodeId for usize {
     type Entry = (u64, usize, usize);
+    type Atomic = AtomicUsize;
+    #[inline(always)]
+    fn atomic(self) -> AtomicUsize {
+        AtomicUsize::new(self)
+    }
+    #[inline(always)]
+    fn load(atomic: &AtomicUsize) -> Self {
+        atomic.load(Relaxed)
+    }
+    #[inline(always)]
+    fn store(atomic: &AtomicUsize, id: Self) {
+        atomic.store(id, Relaxed);
+    }
     #[inline(always)]
     fn from_usize(i: usize) -> Self {
         i
@@ -89,15 +123,22 @@ pub(super) struct Candidate<I> {
 }
 
 /// The current root of `node`, halving the path on the way.
+///
+/// The parents are atomics so that the two threads of the speculative loop
+/// can both search and shorten paths while no merge is being recorded:
+/// halving only ever points a node at one of its ancestors, and roots are
+/// not written then, so whatever order the threads' writes land in, every
+/// parent is still an ancestor and every search ends at the true root.
+/// Relaxed loads and stores are plain moves on the processors agglo runs on.
 #[inline(always)]
-pub(super) fn find_root<I: NodeId>(root: &mut [I], mut node: I) -> I {
+pub(super) fn find_root<I: NodeId>(root: &[I::Atomic], mut node: I) -> I {
     loop {
-        let parent = root[node.index()];
+        let parent = I::load(&root[node.index()]);
         if parent == node {
             return node;
         }
-        let grand = root[parent.index()];
-        root[node.index()] = grand;
+        let grand = I::load(&root[parent.index()]);
+        I::store(&root[node.index()], grand);
         node = grand;
     }
 }

@@ -89,8 +89,7 @@ impl<T: Copy + Ord> MinQueue<T> {
         self.sift_down(0);
     }
 
-    /// Adds `item` (the merge loop only replaces the top).
-    #[cfg(test)]
+    /// Adds `item`.
     pub(super) fn push(&mut self, item: T) {
         if (self.len + OFFSET) / 4 >= self.groups.len() {
             self.groups.push(Group([item; 4]));
