@@ -8,13 +8,14 @@ output), checks that the labels are identical, and prints the time ratio
 and the peak resident memory of each child (GNU ``/usr/bin/time``'s ``%M``).
 
     /work/venv/bin/python bench/compare.py run --scenarios grid256,brain2
+    /work/venv/bin/python bench/compare.py run --scenarios brain2 --whole-job
     /work/venv/bin/python bench/compare.py run --scenarios brain1 --repeats 1
     /work/venv/bin/python bench/compare.py curve --out bench/curve.json
     /work/venv/bin/python bench/compare.py plot bench/curve.json bench/time_vs_size.png
 
 Scenarios (100 samples of smooth Gaussian noise, float64, seed 0):
 
-- ``gridN``: an N×N pixel grid, Ward, N²/16 clusters (grid256: 4096);
+- ``gridN``: an NxN pixel grid, Ward, N²/16 clusters (grid256: 4096);
 - ``brain2``: the MNI152 2 mm brain mask shipped with nilearn (235,375
   voxels), Ward, 1000 clusters; nilearn's ReNA on the same data as a
   reference point;
@@ -31,7 +32,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -86,7 +86,10 @@ def scenario(name: str, workdir: Path, linkage: str = "ward") -> dict:
         np.save(d / "mask.npy", mask)
         np.save(d / "X.npy.tmp.npy", x)
         os.replace(d / "X.npy.tmp.npy", d / "X.npy")
-        print(f"  built {name}: X {x.shape} in {time.perf_counter() - t:.1f} s", flush=True)
+        print(
+            f"  built {name}: X {x.shape} in {time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
     n_features = int(mask.sum())
     return {
         "name": name,
@@ -110,12 +113,37 @@ def child_sklearn(args: argparse.Namespace) -> None:
     x = np.load(args.x)
     mask = np.load(args.mask)
     graph = grid_to_graph(*mask.shape, mask=mask)
-    model = FeatureAgglomeration(n_clusters=args.k, connectivity=graph, linkage=args.linkage)
+    model = FeatureAgglomeration(
+        n_clusters=args.k, connectivity=graph, linkage=args.linkage
+    )
     t = time.perf_counter()
     model.fit(x)
     elapsed = time.perf_counter() - t
     np.save(args.labels, model.labels_.astype(np.int64))
     print(json.dumps({"fit_seconds": elapsed}))
+
+
+def child_sklearn_job(args: argparse.Namespace) -> None:
+    """Runs in a child process: the script a user would write for agglo's
+    outputs (load, fit, transform, inverse_transform, three saves); the
+    whole process is timed by the parent, imports included, as agglo's is."""
+    from sklearn.cluster import FeatureAgglomeration
+    from sklearn.feature_extraction.image import grid_to_graph
+
+    x = np.load(args.x)
+    mask = np.load(args.mask)
+    graph = grid_to_graph(*mask.shape, mask=mask)
+    model = FeatureAgglomeration(
+        n_clusters=args.k, connectivity=graph, linkage=args.linkage
+    )
+    model.fit(x)
+    reduced = model.transform(x)
+    restored = model.inverse_transform(reduced)
+    out = Path(args.labels)
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(out / "labels.npy", model.labels_.astype(np.int64))
+    np.save(out / "reduced.npy", reduced)
+    np.save(out / "restored.npy", restored)
 
 
 def child_rena(args: argparse.Namespace) -> None:
@@ -133,8 +161,6 @@ def child_rena(args: argparse.Namespace) -> None:
     print(json.dumps({"fit_seconds": elapsed, "n_clusters": int(model.n_clusters_)}))
 
 
-
-
 def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     """Runs ``cmd``; returns wall seconds, peak resident memory (bytes) and stdout.
 
@@ -145,11 +171,15 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     """
     import tempfile
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile(mode="r") as peak:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile(mode="r") as peak,
+    ):
         t = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd],
-                              stdout=out, stderr=err)
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd], stdout=out, stderr=err
+        )
         wall = time.perf_counter() - t
         out.seek(0)
         err.seek(0)
@@ -163,11 +193,24 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
 
 # ----------------------------------------------------------------- runners
 def agglo_cmd(agglo: str, sc: dict, out: Path) -> list[str]:
-    cmd = [agglo, "fit", str(Path(sc["dir"]) / "X.npy"), "--grid", ",".join(map(str, sc["shape"]))]
+    cmd = [
+        agglo,
+        "fit",
+        str(Path(sc["dir"]) / "X.npy"),
+        "--grid",
+        ",".join(map(str, sc["shape"])),
+    ]
     if sc["masked"]:
         cmd += ["--mask", str(Path(sc["dir"]) / "mask.npy")]
-    return cmd + ["--n-clusters", str(sc["n_clusters"]), "--linkage", sc["linkage"],
-                  "--out", str(out)]
+    return [
+        *cmd,
+        "--n-clusters",
+        str(sc["n_clusters"]),
+        "--linkage",
+        sc["linkage"],
+        "--out",
+        str(out),
+    ]
 
 
 def warm(path: Path) -> None:
@@ -189,31 +232,89 @@ def measure_agglo(agglo: str, sc: dict) -> dict:
 def measure_sklearn(sc: dict) -> dict:
     labels = Path(sc["dir"]) / f"sklearn_labels_{sc['linkage']}.npy"
     d = Path(sc["dir"])
-    cmd = [sys.executable, __file__, "_sklearn", str(d / "X.npy"), str(d / "mask.npy"),
-           str(sc["n_clusters"]), str(labels), "--linkage", sc["linkage"]]
+    cmd = [
+        sys.executable,
+        __file__,
+        "_sklearn",
+        str(d / "X.npy"),
+        str(d / "mask.npy"),
+        str(sc["n_clusters"]),
+        str(labels),
+        "--linkage",
+        sc["linkage"],
+    ]
     wall, rss, out = run_measured(cmd)
-    return {"seconds": json.loads(out)["fit_seconds"], "process_seconds": wall,
-            "peak_rss": rss, "labels": str(labels)}
+    return {
+        "seconds": json.loads(out)["fit_seconds"],
+        "process_seconds": wall,
+        "peak_rss": rss,
+        "labels": str(labels),
+    }
+
+
+def measure_sklearn_job(sc: dict) -> dict:
+    """scikit-learn's whole job (``child_sklearn_job``), timed as agglo's is."""
+    d = Path(sc["dir"])
+    out = d / f"sklearn_job_{sc['linkage']}"
+    warm(d / "X.npy")
+    cmd = [
+        sys.executable,
+        __file__,
+        "_sklearn_job",
+        str(d / "X.npy"),
+        str(d / "mask.npy"),
+        str(sc["n_clusters"]),
+        str(out),
+        "--linkage",
+        sc["linkage"],
+    ]
+    wall, rss, _ = run_measured(cmd)
+    return {"seconds": wall, "peak_rss": rss, "out": str(out)}
 
 
 def measure_rena(sc: dict) -> dict:
     d = Path(sc["dir"])
-    cmd = [sys.executable, __file__, "_rena", str(d / "X.npy"), str(d / "mask.npy"),
-           str(sc["n_clusters"]), "-"]
+    cmd = [
+        sys.executable,
+        __file__,
+        "_rena",
+        str(d / "X.npy"),
+        str(d / "mask.npy"),
+        str(sc["n_clusters"]),
+        "-",
+    ]
     wall, rss, out = run_measured(cmd)
-    return {"seconds": json.loads(out)["fit_seconds"], "process_seconds": wall, "peak_rss": rss}
+    return {
+        "seconds": json.loads(out)["fit_seconds"],
+        "process_seconds": wall,
+        "peak_rss": rss,
+    }
 
 
 def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def compare(sc: dict, agglo: str, repeats: int, with_sklearn: bool, with_rena: bool) -> dict:
-    runs: dict[str, list[dict]] = {"agglo": [], "sklearn": [], "rena": []}
+def compare(
+    sc: dict,
+    agglo: str,
+    repeats: int,
+    with_sklearn: bool,
+    with_rena: bool,
+    with_job: bool = False,
+) -> dict:
+    runs: dict[str, list[dict]] = {
+        "agglo": [],
+        "sklearn": [],
+        "rena": [],
+        "sklearn_job": [],
+    }
     for _ in range(repeats):
         runs["agglo"].append(measure_agglo(agglo, sc))
         if with_sklearn:
             runs["sklearn"].append(measure_sklearn(sc))
+        if with_job:
+            runs["sklearn_job"].append(measure_sklearn_job(sc))
         if with_rena:
             runs["rena"].append(measure_rena(sc))
     result = {"scenario": sc, "repeats": repeats}
@@ -228,9 +329,23 @@ def compare(sc: dict, agglo: str, repeats: int, with_sklearn: bool, with_rena: b
         a = np.load(runs["agglo"][-1]["labels"])
         s = np.load(runs["sklearn"][-1]["labels"])
         result["labels_identical"] = bool(a.shape == s.shape and np.array_equal(a, s))
-        result["speedup_vs_sklearn"] = result["sklearn"]["seconds"] / result["agglo"]["seconds"]
+        result["speedup_vs_sklearn"] = (
+            result["sklearn"]["seconds"] / result["agglo"]["seconds"]
+        )
+    if with_job:
+        ours = Path(runs["agglo"][-1]["labels"]).parent
+        theirs = Path(runs["sklearn_job"][-1]["out"])
+        result["job_outputs_identical"] = all(
+            np.array_equal(np.load(ours / f), np.load(theirs / f))
+            for f in ("labels.npy", "reduced.npy", "restored.npy")
+        )
+        result["speedup_vs_sklearn_job"] = (
+            result["sklearn_job"]["seconds"] / result["agglo"]["seconds"]
+        )
     if with_rena:
-        result["speedup_vs_rena"] = result["rena"]["seconds"] / result["agglo"]["seconds"]
+        result["speedup_vs_rena"] = (
+            result["rena"]["seconds"] / result["agglo"]["seconds"]
+        )
     return result
 
 
@@ -240,20 +355,36 @@ def gib(n: int) -> str:
 
 def report(r: dict) -> None:
     sc = r["scenario"]
-    print(f"{sc['name']} ({sc['linkage']}): {sc['n_features']} features × {sc['n_samples']} samples "
-          f"→ {sc['n_clusters']} clusters (X in float64: {gib(sc['x_bytes'])})")
-    a = r["agglo"]
-    print(f"  agglo fit (whole process) {a['seconds']:8.3f} s   peak {gib(a['peak_rss'])} "
-          f"= {a['peak_rss'] / sc['x_bytes']:.2f}× X   runs {fmt_runs(a)}")
+    x_bytes = sc["x_bytes"]
+    print(
+        f"{sc['name']} ({sc['linkage']}): {sc['n_features']} features x "
+        f"{sc['n_samples']} samples -> {sc['n_clusters']} clusters "
+        f"(X in float64: {gib(x_bytes)})"
+    )
+
+    def line(label: str, t: dict) -> None:
+        peak = t["peak_rss"]
+        print(
+            f"  {label:<26}{t['seconds']:8.3f} s   peak {gib(peak)} "
+            f"= {peak / x_bytes:.2f}x X   runs {fmt_runs(t)}"
+        )
+
+    line("agglo fit (whole process)", r["agglo"])
     if "sklearn" in r:
-        s = r["sklearn"]
-        print(f"  scikit-learn fit          {s['seconds']:8.3f} s   peak {gib(s['peak_rss'])} "
-              f"= {s['peak_rss'] / sc['x_bytes']:.2f}× X   runs {fmt_runs(s)}")
-        print(f"  speed-up {r['speedup_vs_sklearn']:.1f}×, labels identical: {r['labels_identical']}")
+        line("scikit-learn fit", r["sklearn"])
+        print(
+            f"  speed-up {r['speedup_vs_sklearn']:.1f}x, "
+            f"labels identical: {r['labels_identical']}"
+        )
+    if "sklearn_job" in r:
+        line("scikit-learn whole job", r["sklearn_job"])
+        print(
+            f"  whole job against whole job {r['speedup_vs_sklearn_job']:.1f}x, "
+            f"labels, reduced and restored identical: {r['job_outputs_identical']}"
+        )
     if "rena" in r:
-        n = r["rena"]
-        print(f"  nilearn ReNA fit          {n['seconds']:8.3f} s   peak {gib(n['peak_rss'])}"
-              f"   (agglo {r['speedup_vs_rena']:.1f}× faster)")
+        line("nilearn ReNA fit", r["rena"])
+        print(f"  agglo {r['speedup_vs_rena']:.1f}x faster than ReNA")
     sys.stdout.flush()
 
 
@@ -270,12 +401,18 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    import sklearn
     import scipy
+    import sklearn
 
-    info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__, "sklearn": sklearn.__version__,
-            "kernel": platform.release()}
+    info = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "sklearn": sklearn.__version__,
+        "kernel": platform.release(),
+    }
     try:
         import nilearn
 
@@ -283,8 +420,9 @@ def machine() -> dict:
     except ImportError:
         pass
     try:
-        info["rustc"] = subprocess.run(["rustc", "--version"], capture_output=True,
-                                       text=True).stdout.strip()
+        info["rustc"] = subprocess.run(
+            ["rustc", "--version"], capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         pass
     return info
@@ -298,13 +436,26 @@ def cmd_run(args: argparse.Namespace) -> None:
         sc = scenario(name, workdir, args.linkage)
         large = sc["n_features"] > 1_000_000
         with_sklearn = not args.no_sklearn and (not large or args.sklearn_large)
-        with_rena = name.startswith("brain") and not args.no_rena and args.linkage == "ward"
-        r = compare(sc, args.agglo, args.repeats, with_sklearn, with_rena)
+        with_rena = (
+            name.startswith("brain") and not args.no_rena and args.linkage == "ward"
+        )
+        r = compare(
+            sc,
+            args.agglo,
+            args.repeats,
+            with_sklearn,
+            with_rena,
+            with_sklearn and args.whole_job,
+        )
         report(r)
         results["results"].append(r)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
-    bad = [r["scenario"]["name"] for r in results["results"] if r.get("labels_identical") is False]
+    bad = [
+        r["scenario"]["name"]
+        for r in results["results"]
+        if r.get("labels_identical") is False or r.get("job_outputs_identical") is False
+    ]
     if bad:
         raise SystemExit(f"labels differ from scikit-learn's in {bad}")
 
@@ -330,27 +481,52 @@ def cmd_plot(args: argparse.Namespace) -> None:
 
     data = json.loads(Path(args.results).read_text())["results"]
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    tools = [("sklearn", "tab:blue", "s", "scikit-learn fit"),
-             ("agglo", "tab:orange", "o", "agglo fit (whole process: read, fit, write)")]
+    tools = [
+        ("sklearn", "tab:blue", "s", "scikit-learn fit"),
+        ("agglo", "tab:orange", "o", "agglo fit (whole process: read, fit, write)"),
+    ]
     for tool, colour, marker, label in tools:
-        grids = sorted((r["scenario"]["n_features"], r[tool]["seconds"])
-                       for r in data if tool in r and r["scenario"]["name"].startswith("grid"))
+        grids = sorted(
+            (r["scenario"]["n_features"], r[tool]["seconds"])
+            for r in data
+            if tool in r and r["scenario"]["name"].startswith("grid")
+        )
         if grids:
-            ax.plot([g[0] for g in grids], [g[1] for g in grids], "-", marker=marker,
-                    color=colour, label=label + ", square grids")
-        brains = [(r["scenario"]["n_features"], r[tool]["seconds"], r["scenario"]["name"])
-                  for r in data if tool in r and r["scenario"]["name"].startswith("brain")]
+            ax.plot(
+                [g[0] for g in grids],
+                [g[1] for g in grids],
+                "-",
+                marker=marker,
+                color=colour,
+                label=label + ", square grids",
+            )
+        brains = [
+            (r["scenario"]["n_features"], r[tool]["seconds"], r["scenario"]["name"])
+            for r in data
+            if tool in r and r["scenario"]["name"].startswith("brain")
+        ]
         if brains:
-            ax.plot([b[0] for b in brains], [b[1] for b in brains], linestyle="none",
-                    marker="*", markersize=11, color=colour,
-                    label=("scikit-learn" if tool == "sklearn" else "agglo") + ", MNI152 masks")
+            ax.plot(
+                [b[0] for b in brains],
+                [b[1] for b in brains],
+                linestyle="none",
+                marker="*",
+                markersize=11,
+                color=colour,
+                label=("scikit-learn" if tool == "sklearn" else "agglo")
+                + ", MNI152 masks",
+            )
             for n, t, name in brains:
-                ax.annotate(name, (n, t), textcoords="offset points", xytext=(6, -4), fontsize=7)
+                ax.annotate(
+                    name, (n, t), textcoords="offset points", xytext=(6, -4), fontsize=7
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("features (pixels / voxels), 100 samples each")
     ax.set_ylabel("seconds (median of 3)")
-    ax.set_title("Ward with grid connectivity: n/16 clusters (grids), 1000 (brains)", fontsize=9)
+    ax.set_title(
+        "Ward with grid connectivity: n/16 clusters (grids), 1000 (brains)", fontsize=9
+    )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -361,7 +537,7 @@ def cmd_plot(args: argparse.Namespace) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("_sklearn", "_rena"):
+    for name in ("_sklearn", "_sklearn_job", "_rena"):
         c = sub.add_parser(name)
         c.add_argument("x")
         c.add_argument("mask")
@@ -369,19 +545,35 @@ def main() -> None:
         c.add_argument("labels")
         c.add_argument("--linkage", default="ward")
     default_agglo = str(ROOT / "target" / "release" / "agglo")
-    r = sub.add_parser("run", help="compare agglo with scikit-learn (and ReNA) per scenario")
+    r = sub.add_parser(
+        "run", help="compare agglo with scikit-learn (and ReNA) per scenario"
+    )
     r.add_argument("--scenarios", default="grid256,brain2")
     r.add_argument("--repeats", type=int, default=3)
     r.add_argument("--agglo", default=default_agglo)
     r.add_argument("--workdir", default="/tmp/agglo-bench")
     r.add_argument("--out", help="write the results as JSON")
-    r.add_argument("--linkage", default="ward", choices=["ward", "complete", "average", "single"])
+    r.add_argument(
+        "--linkage", default="ward", choices=["ward", "complete", "average", "single"]
+    )
     r.add_argument("--no-sklearn", action="store_true")
     r.add_argument("--no-rena", action="store_true")
-    r.add_argument("--sklearn-large", action="store_true",
-                   help="also run scikit-learn on problems over a million features")
+    r.add_argument(
+        "--whole-job",
+        action="store_true",
+        help="also time scikit-learn's whole job (load, fit, transform, "
+        "inverse_transform, three saves) against agglo's",
+    )
+    r.add_argument(
+        "--sklearn-large",
+        action="store_true",
+        help="also run scikit-learn on problems over a million features",
+    )
     c = sub.add_parser("curve", help="time against problem size")
-    c.add_argument("--scenarios", default="grid64,grid128,grid192,grid256,grid384,brain2,grid512,brain1")
+    c.add_argument(
+        "--scenarios",
+        default="grid64,grid128,grid192,grid256,grid384,brain2,grid512,brain1",
+    )
     c.add_argument("--repeats", type=int, default=3)
     c.add_argument("--agglo", default=default_agglo)
     c.add_argument("--workdir", default="/tmp/agglo-bench")
@@ -393,6 +585,8 @@ def main() -> None:
     args = p.parse_args()
     if args.cmd == "_sklearn":
         child_sklearn(args)
+    elif args.cmd == "_sklearn_job":
+        child_sklearn_job(args)
     elif args.cmd == "_rena":
         child_rena(args)
     elif args.cmd == "run":

@@ -37,7 +37,7 @@ def make_inputs(folder: Path, n_volumes: int) -> dict[str, Path]:
         mask_img = datasets.load_mni152_brain_mask(resolution=2)
         mask = mask_img.get_fdata() > 0
         rng = np.random.default_rng(0)
-        data = np.zeros(mask.shape + (n_volumes,), dtype=np.float32)
+        data = np.zeros((*mask.shape, n_volumes), dtype=np.float32)
         for t in range(n_volumes):
             noise = rng.standard_normal(mask.shape)
             data[..., t] = ndimage.gaussian_filter(noise, 2.0) * mask
