@@ -1,4 +1,6 @@
-//! The priority queue of the Ward merge loop: a 4-ary min-heap.
+//! The priority queue of the Ward merge loop: the smallest items in a
+//! 4-ary min-heap small enough to stay in the caches ([`MinQueue`]), the
+//! others in an unordered reserve.
 //!
 //! The items are small integers (a `u128` packing a candidate's cost, as an
 //! order-preserving `u64`, above its two node ids), so that comparing them
@@ -7,14 +9,14 @@
 //! comparisons the compiler turns into conditional moves rather than
 //! unpredictable branches.
 
-/// A 4-ary min-heap.
+/// A 4-ary min-heap: the hot part of [`MinQueue`].
 ///
 /// The items sit in cache-line-aligned groups of four, the root in the
 /// last slot of the first group, so that the four children of every item
 /// fill one group: a step down the heap reads one cache line (for 16-byte
 /// items), not two.
 #[derive(Debug, Default)]
-pub(super) struct MinQueue<T> {
+pub(super) struct Heap4<T> {
     groups: Vec<Group<T>>,
     len: usize,
 }
@@ -27,12 +29,12 @@ struct Group<T>([T; 4]);
 /// Slots before the root, so that children groups start on a group.
 const OFFSET: usize = 3;
 
-impl<T: Copy + Ord> MinQueue<T> {
+impl<T: Copy + Ord> Heap4<T> {
     /// A heap of `items`, in any order.
     pub(super) fn from_vec(items: Vec<T>) -> Self {
         let len = items.len();
         let Some(&filler) = items.first() else {
-            return MinQueue {
+            return Heap4 {
                 groups: Vec::new(),
                 len: 0,
             };
@@ -42,7 +44,7 @@ impl<T: Copy + Ord> MinQueue<T> {
             let q = p + OFFSET;
             groups[q / 4].0[q % 4] = item;
         }
-        let mut queue = MinQueue { groups, len };
+        let mut queue = Heap4 { groups, len };
         if len > 1 {
             for pos in (0..=(len - 2) / 4).rev() {
                 queue.sift_down(pos);
@@ -61,6 +63,12 @@ impl<T: Copy + Ord> MinQueue<T> {
     fn set(&mut self, p: usize, item: T) {
         let q = p + OFFSET;
         self.groups[q / 4].0[q % 4] = item;
+    }
+
+    /// The number of items.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.len
     }
 
     /// The smallest item.
@@ -144,6 +152,107 @@ impl<T: Copy + Ord> MinQueue<T> {
     }
 }
 
+/// The queue of the merge loop: the smallest items in a small 4-ary heap
+/// that stays in the caches, the rest in an unordered reserve.
+///
+/// Every item of the heap is at most `limit`, every item of the reserve at
+/// least `limit`, so the heap's top is the smallest item of all, exactly;
+/// when the heap runs empty, the `HOT` smallest items of the reserve are
+/// selected into it and `limit` becomes the largest of them. Merge costs
+/// mostly grow as the loop goes, so most new items go to the reserve with
+/// one write, and most sifts run in a heap of `HOT` items instead of one
+/// item per cluster.
+#[derive(Debug)]
+pub(super) struct MinQueue<T> {
+    hot: Heap4<T>,
+    reserve: Vec<T>,
+    /// `None` until the first selection: no item may go to the heap.
+    limit: Option<T>,
+    /// The most items one selection takes ([`HOT`] but in tests).
+    take: usize,
+}
+
+/// The most items the heap takes in one selection: 256 KiB of 16-byte
+/// items, well inside a level-2 cache.
+const HOT: usize = 1 << 14;
+
+impl<T: Copy + Ord> MinQueue<T> {
+    /// A queue of `items`, in any order.
+    pub(super) fn from_vec(items: Vec<T>) -> Self {
+        Self::selecting(items, HOT)
+    }
+
+    /// [`MinQueue::from_vec`], selecting `take` items at a time.
+    fn selecting(items: Vec<T>, take: usize) -> Self {
+        let mut queue = MinQueue {
+            hot: Heap4::from_vec(Vec::new()),
+            reserve: items,
+            limit: None,
+            take: take.max(1),
+        };
+        queue.refill();
+        queue
+    }
+
+    /// Moves the smallest items of the reserve into the (empty) heap.
+    #[cold]
+    fn refill(&mut self) {
+        debug_assert_eq!(self.hot.len(), 0);
+        if self.reserve.is_empty() {
+            return;
+        }
+        let take = self.reserve.len().min(self.take);
+        if take < self.reserve.len() {
+            self.reserve.select_nth_unstable(take - 1);
+        }
+        let hot: Vec<T> = self.reserve.drain(..take).collect();
+        self.limit = hot.iter().copied().max();
+        self.hot = Heap4::from_vec(hot);
+    }
+
+    /// The smallest item.
+    #[inline]
+    pub(super) fn peek(&mut self) -> Option<T> {
+        if self.hot.len() == 0 {
+            self.refill();
+        }
+        self.hot.peek()
+    }
+
+    /// Removes the smallest item.
+    #[inline]
+    pub(super) fn pop(&mut self) {
+        if self.hot.len() == 0 {
+            self.refill();
+        }
+        self.hot.pop();
+    }
+
+    /// Replaces the smallest item by `item`.
+    #[inline]
+    pub(super) fn replace_top(&mut self, item: T) {
+        if self.hot.len() == 0 {
+            self.refill();
+        }
+        if self.limit.is_some_and(|limit| item <= limit) {
+            self.hot.replace_top(item);
+        } else {
+            self.hot.pop();
+            self.reserve.push(item);
+        }
+    }
+
+    /// Adds `item`.
+    #[inline]
+    pub(super) fn push(&mut self, item: T) {
+        if self.limit.is_some_and(|limit| item <= limit) {
+            self.hot.push(item);
+        } else {
+            self.reserve.push(item);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +261,12 @@ mod tests {
 
     #[test]
     fn agrees_with_a_binary_heap() {
+        for take in [1, 3, 16, 1000, HOT] {
+            agrees_with_a_binary_heap_selecting(take);
+        }
+    }
+
+    fn agrees_with_a_binary_heap_selecting(take: usize) {
         let mut state = 7u64;
         let mut next = move || {
             state = state
@@ -162,7 +277,7 @@ mod tests {
         let initial: Vec<u128> = (0..300)
             .map(|_| u128::from(next() >> 54) << 64 | u128::from(next() % 5))
             .collect();
-        let mut queue = MinQueue::from_vec(initial.clone());
+        let mut queue = MinQueue::selecting(initial.clone(), take);
         let mut reference: BinaryHeap<Reverse<u128>> = initial.into_iter().map(Reverse).collect();
         for _ in 0..5000 {
             assert_eq!(queue.peek(), reference.peek().map(|r| r.0));
