@@ -17,8 +17,12 @@
 //! same order, whichever thread does it.
 //!
 //! The shared state sits behind a [`RwLock`] that is never contended: the
-//! threads hand the rounds over through two counters, so the lock only
-//! proves to the compiler that no thread writes while another reads. The
+//! threads hand the rounds over through counters ([`Hand`]), so the lock
+//! only proves to the compiler that no thread writes while another reads.
+//! When the second thread has not started a round's job by the time this
+//! thread has done its own merge (it was off the processor: the machine is
+//! busy), this thread cancels the job and goes on alone, so a loaded
+//! machine costs the loop its speculation, not a wait. The
 //! union-find parents are atomics, so that both threads may shorten paths
 //! while they read ([`super::node_id::find_root`]).
 
@@ -144,6 +148,9 @@ impl<I: NodeId> Merger<'_, I> {
                 let mut marks = Marks::new(n + n_merges);
                 let mut round = 0;
                 while let Some([a, b, k, pending]) = hand.wait_for_job(&mut round) {
+                    if !hand.claim(round) {
+                        continue; // the first thread went on without it
+                    }
                     {
                         let merger = shared.read().unwrap_or_else(PoisonError::into_inner);
                         let mut work = helper_work.lock().unwrap_or_else(PoisonError::into_inner);
@@ -183,13 +190,13 @@ impl<I: NodeId> Merger<'_, I> {
                     let merger = shared.read().unwrap_or_else(PoisonError::into_inner);
                     merger.work([i, j, k], None, &mut marks, &mut own);
                 }
-                if predicted.is_some() {
-                    hand.wait_done(round);
-                }
+                let helped = predicted.is_some() && hand.finish(round);
                 let mut merger = shared.write().unwrap_or_else(PoisonError::into_inner);
                 merger.commit([i, j, k], &own, &mut heap);
                 k += 1;
-                let Some(predicted) = predicted else { continue };
+                let Some(predicted) = predicted.filter(|_| helped) else {
+                    continue;
+                };
                 let work = helper_work.lock().unwrap_or_else(PoisonError::into_inner);
                 if work.conflict || merger.best_candidate(&mut heap) != Some(predicted) {
                     continue;
@@ -215,6 +222,11 @@ struct Hand {
     /// The round of the last job given, and of the last job done.
     given: AtomicU64,
     done: AtomicU64,
+    /// Who takes the job of round `r`: `2r` while open, `2r + 1` once the
+    /// helper claimed it, [`CANCELLED`] once the first thread went on
+    /// without it (because the helper had not started it, being off the
+    /// processor, by the time the first thread had done its own merge).
+    claim: AtomicU64,
     stop: AtomicBool,
     /// Set when the helper thread ends, however it ends.
     ended: AtomicBool,
@@ -235,12 +247,45 @@ impl Drop for Alive<'_> {
 /// a microsecond).
 const SPINS: u32 = 1 << 12;
 
+/// [`Hand::claim`]'s mark of a job cancelled.
+const CANCELLED: u64 = u64::MAX;
+
 impl Hand {
     fn give(&self, job: [usize; 4], round: u64) {
         for (slot, value) in self.job.iter().zip(job) {
             slot.store(value, Ordering::Relaxed);
         }
+        self.claim.store(2 * round, Ordering::Relaxed);
         self.given.store(round, Ordering::Release);
+    }
+
+    /// The helper's claim on the job of `round`; `false` if cancelled.
+    fn claim(&self, round: u64) -> bool {
+        self.claim
+            .compare_exchange(
+                2 * round,
+                2 * round + 1,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// Whether the helper did the job of `round`: waits for it if the
+    /// helper has started it, cancels it otherwise.
+    fn finish(&self, round: u64) -> bool {
+        if self.done.load(Ordering::Acquire) == round {
+            return true;
+        }
+        let cancelled = self
+            .claim
+            .compare_exchange(2 * round, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if cancelled {
+            return false;
+        }
+        self.wait_done(round);
+        true
     }
 
     /// The next job after `round`, or `None` once stopped.
@@ -279,5 +324,34 @@ fn pause(spins: &mut u32) {
         std::hint::spin_loop();
     } else {
         std::thread::yield_now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_is_done_by_the_helper_or_cancelled_never_both() {
+        let hand = Hand::default();
+        // Cancelled before the helper claims it: the claim fails.
+        hand.give([1, 2, 3, 4], 1);
+        assert!(!hand.finish(1));
+        assert!(!hand.claim(1));
+        // Claimed first: the first thread waits for it to be done.
+        hand.give([5, 6, 7, 8], 2);
+        let mut round = 1;
+        assert_eq!(hand.wait_for_job(&mut round), Some([5, 6, 7, 8]));
+        assert!(hand.claim(2));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                hand.done.store(2, Ordering::Release);
+            });
+            assert!(hand.finish(2));
+        });
+        assert!(!hand.claim(2), "a job is claimed once");
+        hand.stop.store(true, Ordering::Release);
+        assert_eq!(hand.wait_for_job(&mut round), None);
     }
 }
