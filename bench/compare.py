@@ -105,8 +105,8 @@ def scenario(name: str, workdir: Path, linkage: str = "ward") -> dict:
 
 
 # ------------------------------------------------------ children (timed)
-def child_sklearn(args: argparse.Namespace) -> None:
-    """Runs in a child process: scikit-learn's fit alone is timed."""
+def sklearn_problem(args: argparse.Namespace):
+    """X and an unfitted scikit-learn model, as a user's script makes them."""
     from sklearn.cluster import FeatureAgglomeration
     from sklearn.feature_extraction.image import grid_to_graph
 
@@ -116,6 +116,12 @@ def child_sklearn(args: argparse.Namespace) -> None:
     model = FeatureAgglomeration(
         n_clusters=args.k, connectivity=graph, linkage=args.linkage
     )
+    return x, model
+
+
+def child_sklearn(args: argparse.Namespace) -> None:
+    """Runs in a child process: scikit-learn's fit alone is timed."""
+    x, model = sklearn_problem(args)
     t = time.perf_counter()
     model.fit(x)
     elapsed = time.perf_counter() - t
@@ -127,15 +133,7 @@ def child_sklearn_job(args: argparse.Namespace) -> None:
     """Runs in a child process: the script a user would write for agglo's
     outputs (load, fit, transform, inverse_transform, three saves); the
     whole process is timed by the parent, imports included, as agglo's is."""
-    from sklearn.cluster import FeatureAgglomeration
-    from sklearn.feature_extraction.image import grid_to_graph
-
-    x = np.load(args.x)
-    mask = np.load(args.mask)
-    graph = grid_to_graph(*mask.shape, mask=mask)
-    model = FeatureAgglomeration(
-        n_clusters=args.k, connectivity=graph, linkage=args.linkage
-    )
+    x, model = sklearn_problem(args)
     model.fit(x)
     reduced = model.transform(x)
     restored = model.inverse_transform(reduced)
@@ -231,19 +229,7 @@ def measure_agglo(agglo: str, sc: dict) -> dict:
 
 def measure_sklearn(sc: dict) -> dict:
     labels = Path(sc["dir"]) / f"sklearn_labels_{sc['linkage']}.npy"
-    d = Path(sc["dir"])
-    cmd = [
-        sys.executable,
-        __file__,
-        "_sklearn",
-        str(d / "X.npy"),
-        str(d / "mask.npy"),
-        str(sc["n_clusters"]),
-        str(labels),
-        "--linkage",
-        sc["linkage"],
-    ]
-    wall, rss, out = run_measured(cmd)
+    wall, rss, out = run_measured(child_cmd("_sklearn", sc, labels))
     return {
         "seconds": json.loads(out)["fit_seconds"],
         "process_seconds": wall,
@@ -252,15 +238,13 @@ def measure_sklearn(sc: dict) -> dict:
     }
 
 
-def measure_sklearn_job(sc: dict) -> dict:
-    """scikit-learn's whole job (``child_sklearn_job``), timed as agglo's is."""
+def child_cmd(child: str, sc: dict, out: Path | str) -> list[str]:
+    """The command line of this script's ``child`` subcommand for ``sc``."""
     d = Path(sc["dir"])
-    out = d / f"sklearn_job_{sc['linkage']}"
-    warm(d / "X.npy")
-    cmd = [
+    return [
         sys.executable,
         __file__,
-        "_sklearn_job",
+        child,
         str(d / "X.npy"),
         str(d / "mask.npy"),
         str(sc["n_clusters"]),
@@ -268,22 +252,19 @@ def measure_sklearn_job(sc: dict) -> dict:
         "--linkage",
         sc["linkage"],
     ]
-    wall, rss, _ = run_measured(cmd)
+
+
+def measure_sklearn_job(sc: dict) -> dict:
+    """scikit-learn's whole job (``child_sklearn_job``), timed as agglo's is."""
+    d = Path(sc["dir"])
+    out = d / f"sklearn_job_{sc['linkage']}"
+    warm(d / "X.npy")
+    wall, rss, _ = run_measured(child_cmd("_sklearn_job", sc, out))
     return {"seconds": wall, "peak_rss": rss, "out": str(out)}
 
 
 def measure_rena(sc: dict) -> dict:
-    d = Path(sc["dir"])
-    cmd = [
-        sys.executable,
-        __file__,
-        "_rena",
-        str(d / "X.npy"),
-        str(d / "mask.npy"),
-        str(sc["n_clusters"]),
-        "-",
-    ]
-    wall, rss, out = run_measured(cmd)
+    wall, rss, out = run_measured(child_cmd("_rena", sc, "-"))
     return {
         "seconds": json.loads(out)["fit_seconds"],
         "process_seconds": wall,
