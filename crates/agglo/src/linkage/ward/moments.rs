@@ -5,54 +5,66 @@ use super::merger::Merger;
 use super::node_id::NodeId;
 
 impl<I: NodeId> Merger<'_, I> {
-    /// `m1`, `m2` and `m2/m1` of `k = i ∪ j`; `m2` is summed element by
-    /// element as NumPy's `m2[i] + m2[j]` (addition commutes exactly). `k`
+    /// The rows `k = i ∪ j` takes for its `m2` and `m2/m1`, and the child
+    /// whose `m2` the first of them already holds (`None`: a free row). `k`
     /// takes over the rows of a merged child, or, when both are leaves, the
-    /// two leaf rows (owned points) or two free rows.
+    /// two leaf rows (owned points) or two free rows; the rows of a merged
+    /// child it does not take are given back (borrowed points only), their
+    /// values untouched until a later allocation.
+    fn moment_rows(&mut self, i: usize, j: usize) -> (usize, usize, Option<usize>) {
+        let n = self.n;
+        let rows = &mut self.rows;
+        if i < n && j < n {
+            return if rows.points.is_none() {
+                (i, j, Some(i))
+            } else {
+                (rows.allocate(), rows.allocate(), None)
+            };
+        }
+        let (keep, other) = if i >= n { (i, j) } else { (j, i) };
+        if other >= n && rows.points.is_some() {
+            rows.free.push(self.sum_row[other - n].index());
+            rows.free.push(self.centroid_row[other - n].index());
+        }
+        (
+            self.sum_row[keep - n].index(),
+            self.centroid_row[keep - n].index(),
+            Some(keep),
+        )
+    }
+
+    /// `m1`, `m2` and `m2/m1` of `k = i ∪ j`, in the rows of
+    /// [`Merger::moment_rows`]; `m2` is summed element by element as NumPy's
+    /// `m2[i] + m2[j]` (addition commutes exactly).
     pub(super) fn merge_moments(&mut self, i: usize, j: usize, k: usize) {
         let n = self.n;
         let size_k = self.size[i] + self.size[j];
         self.size[k] = size_k;
+        let (sum, centroid, holding) = self.moment_rows(i, j);
         let rows = &mut self.rows;
-        let (sum, centroid) = if let (false, false) = (i >= n, j >= n) {
-            if rows.points.is_none() {
-                let (sum, other) = rows.row_pair(i, j);
-                add_to(sum, other);
-                (i, j)
-            } else {
-                let (sum, centroid) = (rows.allocate(), rows.allocate());
-                let points = rows.points.unwrap_or_default();
-                let dim = rows.dim;
-                let (pi, pj) = (
-                    &points[i * dim..(i + 1) * dim],
-                    &points[j * dim..(j + 1) * dim],
-                );
-                for ((s, &a), &b) in rows.row_mut(sum).iter_mut().zip(pi).zip(pj) {
-                    *s = a + b;
-                }
-                (sum, centroid)
-            }
-        } else {
-            let (keep, other) = if i >= n { (i, j) } else { (j, i) };
-            let sum = self.sum_row[keep - n].index();
-            let centroid = self.centroid_row[keep - n].index();
+        let dim = rows.dim;
+        if let Some(held) = holding {
+            let other = if held == i { j } else { i };
             if other >= n {
-                let other_sum = self.sum_row[other - n].index();
-                let (acc, add) = rows.row_pair(sum, other_sum);
+                let (acc, add) = rows.row_pair(sum, self.sum_row[other - n].index());
                 add_to(acc, add);
-                if rows.points.is_some() {
-                    rows.free.push(other_sum);
-                    rows.free.push(self.centroid_row[other - n].index());
-                }
             } else if let Some(points) = rows.points {
-                let dim = rows.dim;
                 add_to(rows.row_mut(sum), &points[other * dim..(other + 1) * dim]);
             } else {
                 let (acc, add) = rows.row_pair(sum, other);
                 add_to(acc, add);
             }
-            (sum, centroid)
-        };
+        } else {
+            // Two leaves of borrowed points, into a free row.
+            let points = rows.points.unwrap_or_default();
+            let (pi, pj) = (
+                &points[i * dim..(i + 1) * dim],
+                &points[j * dim..(j + 1) * dim],
+            );
+            for ((s, &a), &b) in rows.row_mut(sum).iter_mut().zip(pi).zip(pj) {
+                *s = a + b;
+            }
+        }
         let (out, m2) = rows.row_pair(centroid, sum);
         for (c, &m) in out.iter_mut().zip(m2) {
             *c = m / size_k;
@@ -63,7 +75,7 @@ impl<I: NodeId> Merger<'_, I> {
 
     /// Records the moments of `k = i ∪ j` computed elsewhere (by
     /// [`Merger::work`], bit for bit those [`Merger::merge_moments`] would
-    /// compute), in the rows `merge_moments` would use.
+    /// compute), in the same rows.
     pub(super) fn place_moments(
         &mut self,
         i: usize,
@@ -72,28 +84,10 @@ impl<I: NodeId> Merger<'_, I> {
         sum: &[f64],
         centroid: &[f64],
     ) {
-        let n = self.n;
         self.size[k] = self.size[i] + self.size[j];
-        let rows = &mut self.rows;
-        let (sum_row, centroid_row) = if i < n && j < n {
-            if rows.points.is_none() {
-                (i, j)
-            } else {
-                (rows.allocate(), rows.allocate())
-            }
-        } else {
-            let (keep, other) = if i >= n { (i, j) } else { (j, i) };
-            if other >= n && rows.points.is_some() {
-                rows.free.push(self.sum_row[other - n].index());
-                rows.free.push(self.centroid_row[other - n].index());
-            }
-            (
-                self.sum_row[keep - n].index(),
-                self.centroid_row[keep - n].index(),
-            )
-        };
-        rows.row_mut(sum_row).copy_from_slice(sum);
-        rows.row_mut(centroid_row).copy_from_slice(centroid);
+        let (sum_row, centroid_row, _) = self.moment_rows(i, j);
+        self.rows.row_mut(sum_row).copy_from_slice(sum);
+        self.rows.row_mut(centroid_row).copy_from_slice(centroid);
         self.sum_row.push(I::from_usize(sum_row));
         self.centroid_row.push(I::from_usize(centroid_row));
     }
