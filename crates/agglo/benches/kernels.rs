@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the kernels behind a Ward feature agglomeration:
 //! the initial merge costs of every edge, the merge loop, the cut of the
-//! tree into labels, and the pooling (`transform`) and its inverse.
+//! tree into labels, and the pooling (`transform`) and its inverse; and the
+//! whole fit of complete and average linkage on the 256×256 grid.
 //!
 //! ```sh
 //! cargo bench -p agglo --bench kernels
@@ -11,7 +12,9 @@
 
 use std::hint::black_box;
 
-use agglo::{grid_to_graph, ward_tree, FeatureAgglomeration, FittedFeatureAgglomeration, Pooling};
+use agglo::{
+    grid_to_graph, ward_tree, FeatureAgglomeration, FittedFeatureAgglomeration, Linkage, Pooling,
+};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ndarray::Array2;
 
@@ -56,6 +59,29 @@ fn ward(c: &mut Criterion) {
         // The merge loop down to n/16 clusters, as the 256×256 scenario.
         group.bench_with_input(BenchmarkId::new("merge_to_n_over_16", n), &n, |b, &n| {
             b.iter(|| ward_tree(black_box(points.view()), &graph, Some(n / 16)).unwrap());
+        });
+    }
+    group.finish();
+}
+
+/// `FeatureAgglomeration::fit` on the row-major samples, as the Python
+/// package calls it: the edge distances, the heap loop, the cut.
+fn heap_linkages(c: &mut Criterion) {
+    let mut group = c.benchmark_group("heap_linkage");
+    group.sample_size(10);
+    let side = 256;
+    let x = smooth_noise(side);
+    let graph = grid_to_graph(&[side, side], None).unwrap();
+    for (name, linkage) in [
+        ("complete", Linkage::Complete),
+        ("average", Linkage::Average),
+    ] {
+        let estimator = FeatureAgglomeration::new()
+            .n_clusters(side * side / 16)
+            .linkage(linkage)
+            .connectivity(graph.clone());
+        group.bench_function(BenchmarkId::new(name, side * side), |b| {
+            b.iter(|| estimator.fit(black_box(x.view())).unwrap());
         });
     }
     group.finish();
@@ -122,5 +148,5 @@ fn pooling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ward, cut, pooling);
+criterion_group!(benches, ward, heap_linkages, cut, pooling);
 criterion_main!(benches);

@@ -15,7 +15,8 @@ use crate::choices::Linkage;
 /// Ward, connectivity        moments and centroids:        16·n·d + 64·n
 ///                           graph, completion, candidates:      64·E
 ///                           the two threads' node marks:        16·n
-/// complete/average, graph   neighbour maps and edge heap:      96·E + 64·n
+/// complete/average, graph   weighted graph, edge queue:          32·E
+///                           neighbour maps (old and new arena): 96·E + 192·n
 /// single, graph             edge list, sort, spanning tree:    48·E + 64·n
 /// no connectivity           condensed distances:       4·n·(n − 1) + 64·n
 /// ```
@@ -79,7 +80,9 @@ fn estimate(
         (Some(e), Linkage::Ward) => moments
             .saturating_add(e.saturating_mul(64))
             .saturating_add(n.saturating_mul(16)),
-        (Some(e), Linkage::Complete | Linkage::Average) => e.saturating_mul(96),
+        (Some(e), Linkage::Complete | Linkage::Average) => {
+            e.saturating_mul(128).saturating_add(n.saturating_mul(192))
+        }
         (Some(e), Linkage::Single) => e.saturating_mul(48),
         (None, _) => n.saturating_mul(n.saturating_sub(1)).saturating_mul(4),
     };

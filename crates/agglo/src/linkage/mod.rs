@@ -10,6 +10,7 @@
 //! [`build_tree`] completes a disconnected graph as scikit-learn's
 //! `_fix_connectivity` does, then runs the builder of [`TREE_BUILDERS`].
 
+pub(crate) mod min_queue;
 pub(crate) mod structured;
 pub(crate) mod union_find;
 pub(crate) mod unstructured;

@@ -11,6 +11,7 @@
 //! - single linkage takes scipy's minimum spanning tree of the weighted
 //!   graph ([`spanning`]).
 
+mod edge_queue;
 mod heap_linkage;
 mod neighbor_map;
 mod paired;

@@ -40,6 +40,11 @@ impl WeightedAdjacency {
         self.indptr.len() - 1
     }
 
+    /// The number of adjacency entries (twice the number of edges).
+    pub(crate) fn n_entries(&self) -> usize {
+        self.cols.len()
+    }
+
     /// The neighbours of `node` (ascending) and the weights of the edges to
     /// them.
     pub(crate) fn row(&self, node: usize) -> (&[usize], &[f64]) {

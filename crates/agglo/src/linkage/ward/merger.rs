@@ -2,11 +2,12 @@
 
 use rayon::prelude::*;
 
-use super::node_id::{cost_key, cost_of, find_root, Candidate, NodeId};
-use super::queue::MinQueue;
+use super::node_id::{find_root, Candidate, NodeId};
 use super::rows::Rows;
 use crate::connectivity::Connectivity;
 use crate::exact::kernels::squared_distances;
+use crate::linkage::min_queue::MinQueue;
+use crate::linkage::min_queue::{cost_key, cost_of};
 use crate::progress::{MergeProgress, PROGRESS_STEP};
 
 /// How many leaves one parallel task handles when computing the initial

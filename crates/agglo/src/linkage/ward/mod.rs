@@ -52,7 +52,6 @@
 mod merger;
 mod moments;
 mod node_id;
-mod queue;
 mod rows;
 mod speculative;
 #[cfg(test)]

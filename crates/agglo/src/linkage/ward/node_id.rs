@@ -92,28 +92,6 @@ impl NodeId for usize {
     }
 }
 
-/// A cost as a `u64` that sorts like [`f64::total_cmp`] (costs are
-/// non-negative, but the mapping is total anyway).
-#[inline(always)]
-pub(super) fn cost_key(delta: f64) -> u64 {
-    let bits = delta.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | 1 << 63
-    }
-}
-
-/// The inverse of [`cost_key`].
-#[inline(always)]
-pub(super) fn cost_of(key: u64) -> f64 {
-    if key >> 63 == 1 {
-        f64::from_bits(key & !(1 << 63))
-    } else {
-        f64::from_bits(!key)
-    }
-}
-
 /// A candidate merge of the owning node with `node`, at cost `key`; sorted
 /// by `(Δ, node)` as scikit-learn's heap sorts `(Δ, owner, node)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -140,32 +118,5 @@ pub(super) fn find_root<I: NodeId>(root: &[I::Atomic], mut node: I) -> I {
         let grand = I::load(&root[parent.index()]);
         I::store(&root[node.index()], grand);
         node = grand;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cost_keys_sort_like_total_cmp() {
-        let values = [
-            0.0,
-            -0.0,
-            1e-300,
-            5e-324,
-            1.0,
-            2.5,
-            f64::MAX,
-            f64::INFINITY,
-            -1.0,
-            f64::NEG_INFINITY,
-        ];
-        for &a in &values {
-            assert_eq!(cost_of(cost_key(a)).to_bits(), a.to_bits());
-            for &b in &values {
-                assert_eq!(cost_key(a).cmp(&cost_key(b)), a.total_cmp(&b), "{a} {b}");
-            }
-        }
     }
 }

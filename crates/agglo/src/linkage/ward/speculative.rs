@@ -30,9 +30,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
 use super::merger::{Marks, Merger};
-use super::node_id::{cost_key, cost_of, Candidate, NodeId};
-use super::queue::MinQueue;
+use super::node_id::{Candidate, NodeId};
 use crate::exact::kernels::squared_distances;
+use crate::linkage::min_queue::MinQueue;
+use crate::linkage::min_queue::{cost_key, cost_of};
 use crate::progress::{MergeProgress, PROGRESS_STEP};
 
 /// The work of one merge, computed from shared state without writing it.

@@ -1,13 +1,36 @@
-//! The priority queue of the Ward merge loop: the smallest items in a
-//! 4-ary min-heap small enough to stay in the caches ([`MinQueue`]), the
-//! others in an unordered reserve.
+//! The priority queue of the Ward merge loop, and of the fast path of
+//! complete and average linkage: the smallest items in a 4-ary min-heap
+//! small enough to stay in the caches ([`MinQueue`]), the others in an
+//! unordered reserve.
 //!
 //! The items are small integers (a `u128` packing a candidate's cost, as an
-//! order-preserving `u64`, above its two node ids), so that comparing them
-//! is scikit-learn's `(Δ, i, j)` order. Four children per node halve the
+//! order-preserving `u64` ([`cost_key`]), above its two node ids), so that
+//! comparing them is scikit-learn's `(Δ, i, j)` order for Ward. Four children per node halve the
 //! depth of a binary heap, and the smallest of them is found with
 //! comparisons the compiler turns into conditional moves rather than
 //! unpredictable branches.
+
+/// A cost as a `u64` that sorts like [`f64::total_cmp`] (costs are
+/// non-negative, but the mapping is total anyway).
+#[inline(always)]
+pub(crate) fn cost_key(delta: f64) -> u64 {
+    let bits = delta.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// The inverse of [`cost_key`].
+#[inline(always)]
+pub(crate) fn cost_of(key: u64) -> f64 {
+    if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
 
 /// A 4-ary min-heap: the hot part of [`MinQueue`].
 ///
@@ -16,7 +39,7 @@
 /// fill one group: a step down the heap reads one cache line (for 16-byte
 /// items), not two.
 #[derive(Debug, Default)]
-pub(super) struct Heap4<T> {
+pub(crate) struct Heap4<T> {
     groups: Vec<Group<T>>,
     len: usize,
 }
@@ -31,7 +54,7 @@ const OFFSET: usize = 3;
 
 impl<T: Copy + Ord> Heap4<T> {
     /// A heap of `items`, in any order.
-    pub(super) fn from_vec(items: Vec<T>) -> Self {
+    pub(crate) fn from_vec(items: Vec<T>) -> Self {
         let len = items.len();
         let Some(&filler) = items.first() else {
             return Heap4 {
@@ -67,19 +90,19 @@ impl<T: Copy + Ord> Heap4<T> {
 
     /// The number of items.
     #[inline]
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     /// The smallest item.
     #[inline]
-    pub(super) fn peek(&self) -> Option<T> {
+    pub(crate) fn peek(&self) -> Option<T> {
         (self.len > 0).then(|| self.get(0))
     }
 
     /// Removes the smallest item.
     #[inline]
-    pub(super) fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         if self.len == 0 {
             return;
         }
@@ -92,13 +115,13 @@ impl<T: Copy + Ord> Heap4<T> {
 
     /// Replaces the smallest item by `item`.
     #[inline]
-    pub(super) fn replace_top(&mut self, item: T) {
+    pub(crate) fn replace_top(&mut self, item: T) {
         self.set(0, item);
         self.sift_down(0);
     }
 
     /// Adds `item`.
-    pub(super) fn push(&mut self, item: T) {
+    pub(crate) fn push(&mut self, item: T) {
         if (self.len + OFFSET) / 4 >= self.groups.len() {
             self.groups.push(Group([item; 4]));
         }
@@ -163,7 +186,7 @@ impl<T: Copy + Ord> Heap4<T> {
 /// one write, and most sifts run in a heap of `HOT` items instead of one
 /// item per cluster.
 #[derive(Debug)]
-pub(super) struct MinQueue<T> {
+pub(crate) struct MinQueue<T> {
     hot: Heap4<T>,
     reserve: Vec<T>,
     /// `None` until the first selection: no item may go to the heap.
@@ -178,7 +201,7 @@ const HOT: usize = 1 << 14;
 
 impl<T: Copy + Ord> MinQueue<T> {
     /// A queue of `items`, in any order.
-    pub(super) fn from_vec(items: Vec<T>) -> Self {
+    pub(crate) fn from_vec(items: Vec<T>) -> Self {
         Self::selecting(items, HOT)
     }
 
@@ -201,18 +224,37 @@ impl<T: Copy + Ord> MinQueue<T> {
         if self.reserve.is_empty() {
             return;
         }
-        let take = self.reserve.len().min(self.take);
-        if take < self.reserve.len() {
-            self.reserve.select_nth_unstable(take - 1);
+        // At least an eighth of the reserve, so that a large reserve is not
+        // selected from again and again for a few items each time.
+        let len = self.reserve.len();
+        let take = len.min(self.take.max(len / 8));
+        // The smallest items are put at the end, where they leave the
+        // reserve without moving the rest.
+        let keep = len - take;
+        if keep > 0 {
+            self.reserve.select_nth_unstable_by(keep, |a, b| b.cmp(a));
         }
-        let hot: Vec<T> = self.reserve.drain(..take).collect();
+        let hot = self.reserve.split_off(keep);
         self.limit = hot.iter().copied().max();
         self.hot = Heap4::from_vec(hot);
     }
 
+    /// Whether the next [`peek`](Self::peek) or [`pop`](Self::pop) selects
+    /// from the reserve: the moment to [`prune`](Self::prune) it.
+    #[inline]
+    pub(crate) fn selects_next(&self) -> bool {
+        self.hot.len() == 0
+    }
+
+    /// Drops the reserve's items for which `keep` is false (items the
+    /// caller would discard when they come up anyway).
+    pub(crate) fn prune(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.reserve.retain(keep);
+    }
+
     /// The smallest item.
     #[inline]
-    pub(super) fn peek(&mut self) -> Option<T> {
+    pub(crate) fn peek(&mut self) -> Option<T> {
         if self.hot.len() == 0 {
             self.refill();
         }
@@ -221,7 +263,7 @@ impl<T: Copy + Ord> MinQueue<T> {
 
     /// Removes the smallest item.
     #[inline]
-    pub(super) fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         if self.hot.len() == 0 {
             self.refill();
         }
@@ -230,7 +272,7 @@ impl<T: Copy + Ord> MinQueue<T> {
 
     /// Replaces the smallest item by `item`.
     #[inline]
-    pub(super) fn replace_top(&mut self, item: T) {
+    pub(crate) fn replace_top(&mut self, item: T) {
         if self.hot.len() == 0 {
             self.refill();
         }
@@ -244,7 +286,7 @@ impl<T: Copy + Ord> MinQueue<T> {
 
     /// Adds `item`.
     #[inline]
-    pub(super) fn push(&mut self, item: T) {
+    pub(crate) fn push(&mut self, item: T) {
         if self.limit.is_some_and(|limit| item <= limit) {
             self.hot.push(item);
         } else {
@@ -258,6 +300,28 @@ mod tests {
     use super::*;
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+
+    #[test]
+    fn cost_keys_sort_like_total_cmp() {
+        let values = [
+            0.0,
+            -0.0,
+            1e-300,
+            5e-324,
+            1.0,
+            2.5,
+            f64::MAX,
+            f64::INFINITY,
+            -1.0,
+            f64::NEG_INFINITY,
+        ];
+        for &a in &values {
+            assert_eq!(cost_of(cost_key(a)).to_bits(), a.to_bits());
+            for &b in &values {
+                assert_eq!(cost_key(a).cmp(&cost_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn agrees_with_a_binary_heap() {
