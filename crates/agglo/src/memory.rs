@@ -16,7 +16,7 @@ use crate::choices::Linkage;
 ///                           graph, completion, candidates:      64·E
 ///                           the two threads' node marks:        16·n
 /// complete/average, graph   weighted graph, edge queue:          32·E
-///                           neighbour maps (old and new arena): 96·E + 192·n
+///                           neighbour maps (arena, as it grows): 96·E + 192·n
 /// single, graph             edge list, sort, spanning tree:    48·E + 64·n
 /// no connectivity           condensed distances:       4·n·(n − 1) + 64·n
 /// ```

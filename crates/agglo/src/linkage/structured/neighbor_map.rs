@@ -5,11 +5,11 @@
 //! Every map is a run of one shared arena ([`NeighborMaps`]) with room to
 //! grow: a merge appends the new cluster's map at the end, a neighbour's
 //! map takes the new cluster in its spare room (or moves to the end with
-//! twice the room), and when the arena is full the live maps are copied
-//! into a new one half as large again as they are, leaving the runs of
-//! merged clusters behind. The merge loop thus makes no allocation of its
-//! own per merge, and the arena holds at most about three times the live
-//! maps (old and new arena together, while it is compacted).
+//! twice the room), and when the arena is full the live maps are moved
+//! down over the runs of merged clusters, in place (fresh memory costs a
+//! page fault per 4 KiB), the arena growing only when the live maps
+//! themselves fill it. The merge loop thus makes no allocation of its own
+//! per merge, and the arena holds at most about twice the live maps.
 
 use std::cmp::Ordering;
 
@@ -105,8 +105,7 @@ struct Slot {
 /// will become.
 const LEAF_ROOM: usize = 4;
 
-/// Entries an arena has room for beyond one and a half times its live
-/// maps.
+/// Entries an arena grows by at least.
 const SPARE: usize = 1 << 16;
 
 /// The neighbour maps of every node, live or merged, in one arena.
@@ -114,6 +113,9 @@ const SPARE: usize = 1 << 16;
 pub(crate) struct NeighborMaps {
     entries: Vec<Entry>,
     slots: Vec<Slot>,
+    /// Every run handed out since the last compaction (the live ones
+    /// before it), in arena order: where it starts and whose it was.
+    runs: Vec<(usize, u32)>,
     /// The room held by live maps (the arena holds this plus garbage).
     held: usize,
     /// [`SPARE`] but in tests.
@@ -126,13 +128,20 @@ impl NeighborMaps {
     /// The maps of the graph's nodes, room made for `n_merges` merged
     /// clusters.
     pub(crate) fn new(adjacency: &WeightedAdjacency, n_merges: usize) -> Self {
+        Self::with_spare(adjacency, n_merges, SPARE)
+    }
+
+    /// [`NeighborMaps::new`], growing by at least `spare` entries.
+    fn with_spare(adjacency: &WeightedAdjacency, n_merges: usize, spare: usize) -> Self {
         let n = adjacency.n_nodes();
         let held = adjacency.n_entries() + LEAF_ROOM * n;
-        let mut entries = Vec::with_capacity(held + held / 2 + SPARE);
+        let mut entries = Vec::with_capacity(held + held / 2 + spare);
         let mut slots = Vec::with_capacity(n + n_merges);
+        let mut runs = Vec::with_capacity(2 * n);
         for node in 0..n {
             let (cols, weights) = adjacency.row(node);
             let start = entries.len();
+            runs.push((start, node as u32));
             entries.extend(cols.iter().zip(weights).map(|(&col, &value)| Entry {
                 key: col as u32,
                 value,
@@ -149,8 +158,9 @@ impl NeighborMaps {
         NeighborMaps {
             entries,
             slots,
+            runs,
             held,
-            spare: SPARE,
+            spare,
         }
     }
 
@@ -170,19 +180,22 @@ impl NeighborMaps {
         sizes: [usize; 2],
     ) {
         let bound = (self.slots[i].len + self.slots[j].len) as usize;
-        self.reserve(bound);
+        // Room for the neighbours' next merges too.
+        let cap = bound + LEAF_ROOM;
+        self.reserve(cap);
         let (si, sj) = (self.slots[i], self.slots[j]);
         let start = self.entries.len();
-        self.entries.resize(start + bound, EMPTY);
+        self.runs.push((start, k as u32));
+        self.entries.resize(start + cap, EMPTY);
         let (old, out) = self.entries.split_at_mut(start);
         let a = &old[si.start..si.start + si.len as usize];
         let b = &old[sj.start..sj.start + sj.len as usize];
         let len = merge_into(a, b, alive, rule, sizes, out);
-        self.held = self.held + bound - (si.cap + sj.cap) as usize;
+        self.held = self.held + cap - (si.cap + sj.cap) as usize;
         self.slots[k] = Slot {
             start,
             len: len as u32,
-            cap: bound as u32,
+            cap: cap as u32,
         };
         self.slots[i] = Slot::default();
         self.slots[j] = Slot::default();
@@ -207,6 +220,7 @@ impl NeighborMaps {
         self.reserve(new_cap as usize);
         let Slot { start, len, cap } = self.slots[node];
         let new_start = self.entries.len();
+        self.runs.push((new_start, node as u32));
         self.entries.resize(new_start + new_cap as usize, EMPTY);
         self.entries
             .copy_within(start..start + len as usize, new_start);
@@ -219,32 +233,47 @@ impl NeighborMaps {
     }
 
     /// Makes room for `extra` more entries at the end of the arena,
-    /// compacting it if it is full (which moves the maps: slots are read
-    /// after this).
+    /// compacting it first if it is full and a quarter of it is garbage
+    /// (which moves the maps: slots are read after this).
     #[inline]
     fn reserve(&mut self, extra: usize) {
         if self.entries.len() + extra > self.entries.capacity() {
-            self.compact(extra);
+            self.make_room(extra);
         }
     }
 
-    /// Copies the live maps into a new arena, in node order, dropping the
-    /// runs of merged clusters; the new arena has room for `extra` more
-    /// entries and then half as many again as it holds.
     #[cold]
-    fn compact(&mut self, extra: usize) {
-        let need = self.held + extra;
-        let mut entries = Vec::with_capacity(need + need / 2 + self.spare);
-        for slot in &mut self.slots {
-            if slot.cap == 0 {
-                continue;
-            }
-            let start = entries.len();
-            entries.extend_from_slice(&self.entries[slot.start..slot.start + slot.len as usize]);
-            entries.resize(start + slot.cap as usize, EMPTY);
-            slot.start = start;
+    fn make_room(&mut self, extra: usize) {
+        if self.entries.len() - self.held > self.entries.len() / 4 {
+            self.compact();
         }
-        self.entries = entries;
+        let need = self.entries.len() + extra;
+        if need > self.entries.capacity() {
+            // Half as much again as the live maps need now.
+            self.entries.reserve(extra + need / 2 + self.spare);
+        }
+    }
+
+    /// Moves every live map down over the runs of merged clusters (and the
+    /// runs maps moved away from), keeping their order, so that the arena
+    /// holds only the live maps and their rooms.
+    fn compact(&mut self) {
+        let mut cursor = 0;
+        let (entries, slots) = (&mut self.entries, &mut self.slots);
+        self.runs.retain_mut(|(start, node)| {
+            let slot = &mut slots[*node as usize];
+            if slot.cap == 0 || slot.start != *start {
+                return false;
+            }
+            // Runs are in arena order, so the cursor is never past them.
+            entries.copy_within(*start..*start + slot.len as usize, cursor);
+            slot.start = cursor;
+            *start = cursor;
+            cursor += slot.cap as usize;
+            true
+        });
+        entries.truncate(cursor);
+        debug_assert_eq!(cursor, self.held);
     }
 }
 
@@ -296,9 +325,7 @@ mod tests {
         let points = Array2::from_shape_fn((n, 1), |(i, _)| ((i * 37) % 101) as f64);
         let adjacency = edge_weights(points.view(), &graph, Metric::Euclidean, Precision::F64);
         let n_merges = n - 1;
-        let mut maps = NeighborMaps::new(&adjacency, n_merges);
-        maps.spare = 64;
-        maps.entries.shrink_to_fit();
+        let mut maps = NeighborMaps::with_spare(&adjacency, n_merges, 8);
         let mut reference: Vec<Vec<Entry>> = (0..n).map(|v| maps.get(v).to_vec()).collect();
         let mut alive = vec![true; n + n_merges];
         let mut compactions = 0;
