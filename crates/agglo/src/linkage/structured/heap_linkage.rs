@@ -102,7 +102,8 @@ fn merge_loop(
 
     // scikit-learn's `used_node`: the size of each live cluster, 0 once
     // merged (nodes not created yet never appear in the heap).
-    let mut size = vec![1usize; n_nodes];
+    // 32 bits, so that it stays in the caches (ids fit: see `linkage_tree`).
+    let mut size = vec![1u32; n_nodes];
     let mut children = Vec::with_capacity(n_merges);
     let mut distances = Vec::with_capacity(n_merges);
 
@@ -121,8 +122,8 @@ fn merge_loop(
         let (i, j) = (a as usize, b as usize);
         children.push([j, i]);
         distances.push(weight);
-        let (n_i, n_j) = (size[i], size[j]);
-        size[k] = n_i + n_j;
+        let (n_i, n_j) = (size[i] as usize, size[j] as usize);
+        size[k] = size[i] + size[j];
         size[i] = 0;
         size[j] = 0;
 
