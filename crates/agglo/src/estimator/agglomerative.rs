@@ -140,7 +140,7 @@ impl AgglomerativeClustering {
         progress: Option<&MergeProgress>,
     ) -> Result<Agglomeration> {
         self.check(x.dim())?;
-        let points = points_of(x, false)?;
+        let points = points_of(x, false, self.params.reads_by_edges())?;
         self.params.fit_points(points, A::PRECISION, progress)
     }
 

@@ -118,7 +118,7 @@ impl FeatureAgglomeration {
         progress: Option<&MergeProgress>,
     ) -> Result<FittedFeatureAgglomeration> {
         self.check(x.dim())?;
-        let points = points_of(x, true)?;
+        let points = points_of(x, true, self.params.reads_by_edges())?;
         Ok(self.fitted(self.params.fit_points(points, A::PRECISION, progress)?))
     }
 

@@ -168,20 +168,43 @@ impl Params {
 /// are transposed, reading `x` along its contiguous axis; values are only
 /// converted, never combined, so the result does not depend on the number
 /// of threads.
-fn points_of<A: Element>(x: ArrayView2<'_, A>, transpose: bool) -> Result<Points<'_>> {
+///
+/// With `by_edges` (a builder that reads the points edge by edge: complete,
+/// average or single linkage with connectivity), `f64` points that are the
+/// columns of a row-major matrix are borrowed too: the edge weights gather
+/// them a block at a time, which costs less than this copy.
+fn points_of<A: Element>(
+    x: ArrayView2<'_, A>,
+    transpose: bool,
+    by_edges: bool,
+) -> Result<Points<'_>> {
+    use ndarray::ShapeBuilder;
     use rayon::prelude::*;
 
     let view = if transpose { x.reversed_axes() } else { x };
-    // float64 points already one per row are read where they are.
-    if let Some(data) = view.to_slice().and_then(A::as_f64_slice) {
+    let finite = |data: &[f64]| -> Result<()> {
         if !data
             .par_chunks(1 << 14)
             .all(|c| c.iter().all(|v| v.is_finite()))
         {
             check_finite(x)?;
         }
+        Ok(())
+    };
+    // float64 points already one per row are read where they are.
+    if let Some(data) = view.to_slice().and_then(A::as_f64_slice) {
+        finite(data)?;
         let points = ArrayView2::from_shape(view.dim(), data).expect("the view's own shape");
         return Ok(Points::View(points));
+    }
+    if by_edges {
+        let (n, dim) = view.dim();
+        if let Some(data) = view.reversed_axes().to_slice().and_then(A::as_f64_slice) {
+            finite(data)?;
+            let points = ArrayView2::from_shape((n, dim).strides((1, n)), data)
+                .expect("the view's own shape");
+            return Ok(Points::View(points));
+        }
     }
     Ok(Points::Owned(copy_points(x, transpose)?))
 }

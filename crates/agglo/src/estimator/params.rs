@@ -105,6 +105,15 @@ impl Params {
         }
     }
 
+    /// Whether the tree builder reads the points only edge by edge
+    /// (complete, average and single linkage with connectivity), so that
+    /// it takes them in any layout.
+    pub(crate) fn reads_by_edges(&self) -> bool {
+        self.connectivity.is_some()
+            && self.linkage != Linkage::Ward
+            && self.metric != Metric::Precomputed
+    }
+
     /// Whether a fit over `n_points` points builds the whole tree:
     /// scikit-learn's rule, always without connectivity, always with a
     /// distance threshold, otherwise as `compute_full_tree` says (`Auto`:

@@ -12,6 +12,7 @@
 //!   graph ([`spanning`]).
 
 mod edge_queue;
+mod gathered;
 mod heap_linkage;
 mod neighbor_map;
 mod paired;

@@ -19,6 +19,7 @@
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
+use super::gathered::{Columns, Gathered};
 use crate::choices::Metric;
 use crate::connectivity::Connectivity;
 use crate::element::Precision;
@@ -112,15 +113,23 @@ fn weights_in<T: Real>(
     }
 
     let dim = points.ncols();
-    // float64 points are read where they are; float32 arithmetic and
-    // cosine's normalised rows need a copy.
+    // float64 points are read where they are; points that are the columns
+    // of a row-major matrix are gathered a block at a time (see
+    // `gathered`); float32 arithmetic and cosine's normalised rows need a
+    // copy otherwise.
     let contiguous = points.to_slice();
     let in_place = contiguous
         .and_then(T::in_place)
         .filter(|_| metric != Metric::Cosine);
+    let columns = match (in_place, contiguous) {
+        (None, None) => Columns::of(points),
+        _ => None,
+    };
     let copy: Vec<T>;
     let rows: &[T] = if let Some(rows) = in_place {
         rows
+    } else if columns.is_some() {
+        &[]
     } else {
         let mut owned: Vec<T> = match contiguous {
             Some(values) => values.par_iter().map(|&v| T::from_f64(v)).collect(),
@@ -135,19 +144,9 @@ fn weights_in<T: Real>(
         &copy
     };
     let row = |node: usize| &rows[node * dim..(node + 1) * dim];
-    // Each undirected edge is computed once, from its lower end, in
-    // parallel over blocks of nodes (each writing its own slots)...
-    let mut tasks = Vec::new();
-    let mut rest = weights.as_mut_slice();
-    for first in (0..n).step_by(NODE_BLOCK) {
-        let last = (first + NODE_BLOCK).min(n);
-        let (part, tail) = rest.split_at_mut(indptr[last] - indptr[first]);
-        rest = tail;
-        tasks.push((first..last, part));
-    }
-    let distance = |node: usize, col: usize, scratch: &mut Vec<T>| -> f64 {
+    let distance = |x: &[T], y: &[T], scratch: &mut Vec<T>| -> f64 {
         scratch.clear();
-        scratch.extend(row(node).iter().zip(row(col)).map(|(&a, &b)| a - b));
+        scratch.extend(x.iter().zip(y).map(|(&a, &b)| a - b));
         let d = match metric {
             Metric::Manhattan | Metric::L1 | Metric::Cityblock => {
                 for v in scratch.iter_mut() {
@@ -160,14 +159,43 @@ fn weights_in<T: Real>(
         };
         d.to_f64()
     };
+    // Each undirected edge is computed once, from its lower end, in
+    // parallel over blocks of nodes (each writing its own slots)...
+    let mut tasks = Vec::new();
+    let mut rest = weights.as_mut_slice();
+    for first in (0..n).step_by(NODE_BLOCK) {
+        let last = (first + NODE_BLOCK).min(n);
+        let (part, tail) = rest.split_at_mut(indptr[last] - indptr[first]);
+        rest = tail;
+        tasks.push((first..last, part));
+    }
     let (starts, ends) = (&indptr[..n], &indptr[1..]);
+    let targets: &[usize] = &cols;
+    let upper =
+        move |node: usize| (starts[node]..ends[node]).filter(move |&slot| targets[slot] >= node);
     tasks.into_par_iter().for_each(|(block, part)| {
         let offset = starts[block.start];
         let mut scratch: Vec<T> = Vec::with_capacity(dim);
-        for node in block {
-            for slot in starts[node]..ends[node] {
-                if cols[slot] >= node {
-                    part[slot - offset] = distance(node, cols[slot], &mut scratch);
+        let Some(columns) = columns else {
+            for node in block {
+                for slot in upper(node) {
+                    part[slot - offset] = distance(row(node), row(cols[slot]), &mut scratch);
+                }
+            }
+            return;
+        };
+        let mut gathered = Gathered::new(dim, metric == Metric::Cosine);
+        let run_length = Gathered::<T>::run_length(dim);
+        for first in block.clone().step_by(run_length) {
+            let run = first..(first + run_length).min(block.end);
+            let others = run
+                .clone()
+                .flat_map(|node| upper(node).map(|slot| cols[slot]));
+            gathered.fill(columns, run.clone(), others);
+            for node in run {
+                for slot in upper(node) {
+                    let (x, y) = (gathered.row(node), gathered.row(cols[slot]));
+                    part[slot - offset] = distance(x, y, &mut scratch);
                 }
             }
         }
@@ -175,6 +203,7 @@ fn weights_in<T: Real>(
     // ... and copied to the other end (the graph is symmetric; an edge
     // stored in one direction only is computed there).
     let mut scratch: Vec<T> = Vec::with_capacity(dim);
+    let mut pair = Gathered::new(dim, metric == Metric::Cosine);
     for node in 0..n {
         for slot in indptr[node]..indptr[node + 1] {
             let col = cols[slot];
@@ -182,7 +211,13 @@ fn weights_in<T: Real>(
                 let (start, end) = (indptr[col], indptr[col + 1]);
                 weights[slot] = match cols[start..end].binary_search(&node) {
                     Ok(back) => weights[start + back],
-                    Err(_) => distance(node, col, &mut scratch),
+                    Err(_) => match columns {
+                        None => distance(row(node), row(col), &mut scratch),
+                        Some(columns) => {
+                            pair.fill(columns, node..node + 1, std::iter::once(col));
+                            distance(pair.row(node), pair.row(col), &mut scratch)
+                        }
+                    },
                 };
             }
         }
@@ -197,7 +232,7 @@ fn weights_in<T: Real>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{array, Array2};
 
     #[test]
     fn weights_per_metric() {
@@ -214,6 +249,33 @@ mod tests {
         assert_eq!(w.row(2).1[0], f64::from(w.row(2).1[0] as f32));
         let entries: Vec<_> = w.entries().map(|(r, c, _)| (r, c)).collect();
         assert_eq!(entries, vec![(0, 1), (1, 0), (1, 2), (2, 1)]);
+    }
+
+    /// Points that are the columns of a row-major matrix, gathered block by
+    /// block, give the weights of the same points copied into rows.
+    #[test]
+    fn gathered_columns_weigh_as_rows() {
+        use crate::connectivity::grid_to_graph;
+        let (side, dim) = (40, 300);
+        let samples = Array2::from_shape_fn((dim, side * side), |(s, p)| {
+            ((s * 31 + p * 17) % 97) as f64 / 7.0 - 3.0 + (p as f64 * 0.01).sin()
+        });
+        let columns = samples.t();
+        assert!(columns.to_slice().is_none() && Columns::of(columns).is_some());
+        let rows = columns.as_standard_layout().into_owned();
+        // A run of 109 nodes is shorter than a block: several fills a task.
+        assert!(Gathered::<f64>::run_length(dim) < side * side);
+        let graph = grid_to_graph(&[side, side], None).unwrap();
+        for metric in [Metric::Euclidean, Metric::Manhattan, Metric::Cosine] {
+            for precision in [Precision::F64, Precision::F32] {
+                let expected = edge_weights(rows.view(), &graph, metric, precision);
+                let got = edge_weights(columns, &graph, metric, precision);
+                let bits = |w: &WeightedAdjacency| {
+                    w.weights.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                };
+                assert_eq!(bits(&got), bits(&expected), "{metric:?} {precision:?}");
+            }
+        }
     }
 
     #[test]
