@@ -206,7 +206,7 @@ impl<T: Copy + Ord> MinQueue<T> {
     }
 
     /// [`MinQueue::from_vec`], selecting `take` items at a time.
-    fn selecting(items: Vec<T>, take: usize) -> Self {
+    pub(crate) fn selecting(items: Vec<T>, take: usize) -> Self {
         let mut queue = MinQueue {
             hot: Heap4::from_vec(Vec::new()),
             reserve: items,

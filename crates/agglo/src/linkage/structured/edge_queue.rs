@@ -91,6 +91,15 @@ impl Sorted {
         debug_assert!(edges.iter().all(|e| !e.weight.is_nan()));
         Sorted(MinQueue::from_vec(edges.into_iter().map(pack).collect()))
     }
+
+    /// [`Sorted::new`], selecting `take` edges at a time into the heap.
+    #[cfg(test)]
+    fn selecting(edges: Vec<WeightedEdge>, take: usize) -> Self {
+        Sorted(MinQueue::selecting(
+            edges.into_iter().map(pack).collect(),
+            take,
+        ))
+    }
 }
 
 impl EdgeQueue for Sorted {
@@ -101,16 +110,11 @@ impl EdgeQueue for Sorted {
 
     fn pop_live(&mut self, alive: impl Fn(u32) -> bool) -> Result<Option<WeightedEdge>, Tie> {
         let live = |e: WeightedEdge| alive(e.a) && alive(e.b);
-        if self.0.selects_next() {
-            // Stale edges would only be selected again and again.
-            self.0.prune(|&item| live(unpack(item)));
-        }
         let edge = loop {
-            let Some(item) = self.0.peek() else {
+            let Some(edge) = peek_pruned(&mut self.0, &live) else {
                 return Ok(None);
             };
             self.0.pop();
-            let edge = unpack(item);
             if live(edge) {
                 break edge;
             }
@@ -118,8 +122,7 @@ impl EdgeQueue for Sorted {
         // Edges of equal weight (`==`, so 0.0 and −0.0 too, which sort next
         // to each other) come next: stale ones are dropped, a live one is a
         // tie.
-        while let Some(item) = self.0.peek() {
-            let next = unpack(item);
+        while let Some(next) = peek_pruned(&mut self.0, &live) {
             if next.weight != edge.weight {
                 break;
             }
@@ -130,6 +133,20 @@ impl EdgeQueue for Sorted {
         }
         Ok(Some(edge))
     }
+}
+
+/// The smallest edge of `queue`; the stale edges of its reserve (those
+/// `live` refuses) are dropped first when that means selecting from it, as
+/// they would only be selected again and again.
+#[inline]
+fn peek_pruned(
+    queue: &mut MinQueue<u128>,
+    live: &impl Fn(WeightedEdge) -> bool,
+) -> Option<WeightedEdge> {
+    if queue.selects_next() {
+        queue.prune(|&item| live(unpack(item)));
+    }
+    queue.peek().map(unpack)
 }
 
 #[cfg(test)]
@@ -154,16 +171,23 @@ mod tests {
             .map(|i| e(f64::from((i * 7919) % 1009) - 300.0, i, i % 7))
             .collect();
         let alive = |node: u32| node % 5 != 3;
+        let extras = [(1000, 2.5), (1001, -0.5), (1002, 1e9)];
         let mut heapq = Heapq::new(edges.clone());
-        let mut sorted = Sorted::new(edges.clone());
-        for (i, extra) in [(1000, 2.5), (1001, -0.5), (1002, 1e9)] {
+        for (i, extra) in extras {
             heapq.push(e(extra, i, 0));
-            sorted.push(e(extra, i, 0));
         }
         let expected = drain(&mut heapq, alive).unwrap();
         let live = edges.iter().filter(|e| alive(e.a) && alive(e.b)).count();
         assert_eq!(expected.len(), live + 3);
-        assert_eq!(drain(&mut sorted, alive), Ok(expected));
+        // Selecting few edges at a time prunes the reserve of stale ones
+        // again and again.
+        for take in [1, 7, 1 << 14] {
+            let mut sorted = Sorted::selecting(edges.clone(), take);
+            for (i, extra) in extras {
+                sorted.push(e(extra, i, 0));
+            }
+            assert_eq!(drain(&mut sorted, alive), Ok(expected.clone()), "{take}");
+        }
     }
 
     #[test]
