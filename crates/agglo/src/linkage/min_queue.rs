@@ -68,12 +68,31 @@ impl<T: Copy + Ord> Heap4<T> {
             groups[q / 4].0[q % 4] = item;
         }
         let mut queue = Heap4 { groups, len };
-        if len > 1 {
-            for pos in (0..=(len - 2) / 4).rev() {
-                queue.sift_down(pos);
+        queue.heapify();
+        queue
+    }
+
+    /// Restores the heap order of all items.
+    fn heapify(&mut self) {
+        if self.len > 1 {
+            for pos in (0..=(self.len - 2) / 4).rev() {
+                self.sift_down(pos);
             }
         }
-        queue
+    }
+
+    /// Drops the items for which `keep` is false, in place.
+    fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        let mut kept = 0;
+        for p in 0..self.len {
+            let item = self.get(p);
+            if keep(&item) {
+                self.set(kept, item);
+                kept += 1;
+            }
+        }
+        self.len = kept;
+        self.heapify();
     }
 
     #[inline(always)]
@@ -252,6 +271,18 @@ impl<T: Copy + Ord> MinQueue<T> {
         self.reserve.retain(keep);
     }
 
+    /// The number of items in the heap (not the reserve).
+    #[inline]
+    pub(crate) fn hot_len(&self) -> usize {
+        self.hot.len()
+    }
+
+    /// Drops the heap's items for which `keep` is false and restores its
+    /// order: `O(hot_len)`, less than popping many of them one by one.
+    pub(crate) fn prune_hot(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.hot.retain(keep);
+    }
+
     /// The smallest item.
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<T> {
@@ -338,20 +369,42 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             state
         };
-        let initial: Vec<u128> = (0..300)
-            .map(|_| u128::from(next() >> 54) << 64 | u128::from(next() % 5))
-            .collect();
+        // Items carry a tag (their low bits); now and then every item of one
+        // tag goes stale for good, as the merge loops' stale candidates do:
+        // the queue may drop them (pruning) or yield them (then skipped).
+        let mut dead = [false; 64];
+        let mut item = |next: &mut dyn FnMut() -> u64| {
+            u128::from(next() >> 54) << 64 | u128::from(next() % 64)
+        };
+        let initial: Vec<u128> = (0..300).map(|_| item(&mut next)).collect();
         let mut queue = MinQueue::selecting(initial.clone(), take);
         let mut reference: BinaryHeap<Reverse<u128>> = initial.into_iter().map(Reverse).collect();
         for _ in 0..5000 {
+            while let Some(v) = queue.peek().filter(|&v| dead[(v & 63) as usize]) {
+                assert!(reference.peek().is_none_or(|r| r.0 >= v));
+                queue.pop();
+            }
             assert_eq!(queue.peek(), reference.peek().map(|r| r.0));
-            let v = u128::from(next() >> 54) << 64 | u128::from(next() % 5);
-            match next() % 3 {
+            let v = item(&mut next);
+            if dead[(v & 63) as usize] {
+                continue;
+            }
+            match next() % 500 {
                 0 => {
+                    let tag = next() % 64;
+                    dead[tag as usize] = true;
+                    let live = |&item: &u128| !dead[(item & 63) as usize];
+                    queue.prune_hot(live);
+                    if next() % 2 == 0 {
+                        queue.prune(live);
+                    }
+                    reference.retain(|Reverse(item)| live(item));
+                }
+                c if c % 3 == 0 => {
                     queue.push(v);
                     reference.push(Reverse(v));
                 }
-                1 => {
+                c if c % 3 == 1 => {
                     queue.pop();
                     reference.pop();
                 }
@@ -364,9 +417,12 @@ mod tests {
             }
         }
         while let Some(Reverse(v)) = reference.pop() {
+            while queue.peek().is_some_and(|v| dead[(v & 63) as usize]) {
+                queue.pop();
+            }
             assert_eq!(queue.peek(), Some(v));
             queue.pop();
         }
-        assert_eq!(queue.peek(), None);
+        assert!(queue.peek().is_none_or(|v| dead[(v & 63) as usize]));
     }
 }

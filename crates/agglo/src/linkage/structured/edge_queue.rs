@@ -34,6 +34,12 @@ pub(crate) trait EdgeQueue {
     /// # Errors
     /// [`Tie`] when the queue cannot tell which edge that is.
     fn pop_live(&mut self, alive: impl Fn(u32) -> bool) -> Result<Option<WeightedEdge>, Tie>;
+
+    /// Counts `count` edges of the queue as just gone stale (those of two
+    /// clusters that merged), a hint for when to drop them.
+    fn staled(&mut self, count: usize) {
+        let _ = count;
+    }
 }
 
 /// scikit-learn's heap: a `Vec` kept by [`crate::exact::heapq`].
@@ -64,7 +70,15 @@ impl EdgeQueue for Heapq {
 
 /// The edges in a [`MinQueue`], sorted by weight (then ends, which only
 /// orders the stale edges of a tied weight among themselves).
-pub(crate) struct Sorted(MinQueue<u128>);
+pub(crate) struct Sorted {
+    queue: MinQueue<u128>,
+    /// Edges gone stale since the heap was last pruned (about: some were
+    /// in the reserve, some popped already).
+    stale: usize,
+}
+
+/// Heaps smaller than this are not worth pruning.
+const PRUNE_FROM: usize = 1024;
 
 /// `edge` as an integer that sorts by weight ([`f64::total_cmp`]), then
 /// `a`, then `b`.
@@ -89,32 +103,45 @@ impl Sorted {
     /// order reproduces).
     pub(crate) fn new(edges: Vec<WeightedEdge>) -> Self {
         debug_assert!(edges.iter().all(|e| !e.weight.is_nan()));
-        Sorted(MinQueue::from_vec(edges.into_iter().map(pack).collect()))
+        Sorted {
+            queue: MinQueue::from_vec(edges.into_iter().map(pack).collect()),
+            stale: 0,
+        }
     }
 
     /// [`Sorted::new`], selecting `take` edges at a time into the heap.
     #[cfg(test)]
     fn selecting(edges: Vec<WeightedEdge>, take: usize) -> Self {
-        Sorted(MinQueue::selecting(
-            edges.into_iter().map(pack).collect(),
-            take,
-        ))
+        Sorted {
+            queue: MinQueue::selecting(edges.into_iter().map(pack).collect(), take),
+            stale: 0,
+        }
     }
 }
 
 impl EdgeQueue for Sorted {
     fn push(&mut self, edge: WeightedEdge) {
         debug_assert!(!edge.weight.is_nan());
-        self.0.push(pack(edge));
+        self.queue.push(pack(edge));
+    }
+
+    fn staled(&mut self, count: usize) {
+        self.stale += count;
     }
 
     fn pop_live(&mut self, alive: impl Fn(u32) -> bool) -> Result<Option<WeightedEdge>, Tie> {
         let live = |e: WeightedEdge| alive(e.a) && alive(e.b);
+        // As many edges gone stale as the heap holds: dropping them all at
+        // once costs less than popping a good part of them.
+        if self.stale >= self.queue.hot_len().max(PRUNE_FROM) {
+            self.queue.prune_hot(|&item| live(unpack(item)));
+            self.stale = 0;
+        }
         let edge = loop {
-            let Some(edge) = peek_pruned(&mut self.0, &live) else {
+            let Some(edge) = peek_pruned(&mut self.queue, &live) else {
                 return Ok(None);
             };
-            self.0.pop();
+            self.queue.pop();
             if live(edge) {
                 break edge;
             }
@@ -122,14 +149,14 @@ impl EdgeQueue for Sorted {
         // Edges of equal weight (`==`, so 0.0 and −0.0 too, which sort next
         // to each other) come next: stale ones are dropped, a live one is a
         // tie.
-        while let Some(next) = peek_pruned(&mut self.0, &live) {
+        while let Some(next) = peek_pruned(&mut self.queue, &live) {
             if next.weight != edge.weight {
                 break;
             }
             if live(next) {
                 return Err(Tie);
             }
-            self.0.pop();
+            self.queue.pop();
         }
         Ok(Some(edge))
     }

@@ -127,6 +127,7 @@ fn merge_loop(
         size[i] = 0;
         size[j] = 0;
 
+        queue.staled(maps.get(i).len() + maps.get(j).len());
         maps.merge([i, j, k], |key| size[key as usize] != 0, rule, [n_i, n_j]);
         for t in 0..maps.get(k).len() {
             let Entry { key: col, value: d } = maps.get(k)[t];
