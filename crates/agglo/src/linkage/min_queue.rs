@@ -373,7 +373,7 @@ mod tests {
         // tag goes stale for good, as the merge loops' stale candidates do:
         // the queue may drop them (pruning) or yield them (then skipped).
         let mut dead = [false; 64];
-        let mut item = |next: &mut dyn FnMut() -> u64| {
+        let item = |next: &mut dyn FnMut() -> u64| {
             u128::from(next() >> 54) << 64 | u128::from(next() % 64)
         };
         let initial: Vec<u128> = (0..300).map(|_| item(&mut next)).collect();
