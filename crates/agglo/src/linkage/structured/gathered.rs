@@ -57,14 +57,15 @@ impl<T: Real> Gathered<T> {
         }
     }
 
-    /// Nodes whose rows one fill takes at least, so that the buffer stays
-    /// in the level-2 cache (about 256 KiB of `f64`) but for very long
-    /// rows.
+    /// Nodes whose rows one fill takes at least: about 1 MiB of `f64`
+    /// rows (it is written a few cache lines at a time, and read once).
     pub(crate) fn run_length(dim: usize) -> usize {
-        ((1 << 15) / dim.max(1)).max(16)
+        ((1 << 17) / dim.max(1)).max(16)
     }
 
     /// Holds the rows of `run` and of every node of `others` outside it.
+    /// Others that lie just past the run (the next rows of a grid) extend
+    /// it instead, when that reads at most twice as many rows.
     pub(crate) fn fill(
         &mut self,
         columns: Columns<'_>,
@@ -76,16 +77,31 @@ impl<T: Real> Gathered<T> {
         self.others.sort_unstable();
         self.others.dedup();
         self.run = run;
+        match (self.others.first(), self.others.last()) {
+            (Some(&first), Some(&last))
+                if first >= self.run.end && last - self.run.end < self.run.len() =>
+            {
+                self.run.end = last + 1;
+                self.others.clear();
+            }
+            _ => {}
+        }
         let (dim, count) = (self.dim, self.run.len() + self.others.len());
         self.values.clear();
         self.values.resize(count * dim, T::ZERO);
-        // Along each sample's contiguous run of points; each point's row
-        // takes one value per pass.
-        for s in 0..dim {
-            let sample = &columns.data[s * columns.n..(s + 1) * columns.n];
+        // A few samples at a time, so that each row takes a cache line's
+        // worth of values at once while the samples are read along their
+        // contiguous axis.
+        const TILE: usize = 8;
+        let n = columns.n;
+        for s0 in (0..dim).step_by(TILE) {
+            let s1 = (s0 + TILE).min(dim);
             let points = self.run.clone().chain(self.others.iter().copied());
             for (slot, p) in points.enumerate() {
-                self.values[slot * dim + s] = T::from_f64(sample[p]);
+                let row = &mut self.values[slot * dim + s0..slot * dim + s1];
+                for (s, v) in (s0..s1).zip(row) {
+                    *v = T::from_f64(columns.data[s * n + p]);
+                }
             }
         }
         if self.normalise {
@@ -122,6 +138,12 @@ mod tests {
         let mut g = Gathered::<f64>::new(3, false);
         g.fill(columns, 2..5, [9, 3, 7, 9].into_iter());
         for node in [2, 3, 4, 7, 9] {
+            assert_eq!(g.row(node), points.row(node).to_vec(), "{node}");
+        }
+        // Just past the run: the run grows over them.
+        g.fill(columns, 2..5, [5, 7].into_iter());
+        assert_eq!(g.run, 2..8);
+        for node in 2..8 {
             assert_eq!(g.row(node), points.row(node).to_vec(), "{node}");
         }
         let mut g = Gathered::<f32>::new(3, true);

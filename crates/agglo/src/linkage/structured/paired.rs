@@ -263,7 +263,7 @@ mod tests {
         let columns = samples.t();
         assert!(columns.to_slice().is_none() && Columns::of(columns).is_some());
         let rows = columns.as_standard_layout().into_owned();
-        // A run of 109 nodes is shorter than a block: several fills a task.
+        // A run of 436 nodes is shorter than a block: several fills a task.
         assert!(Gathered::<f64>::run_length(dim) < side * side);
         let graph = grid_to_graph(&[side, side], None).unwrap();
         for metric in [Metric::Euclidean, Metric::Manhattan, Metric::Cosine] {
