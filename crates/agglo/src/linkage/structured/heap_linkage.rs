@@ -24,7 +24,8 @@
 //! Cost: each merge combines two neighbour maps in `O(deg)` and pushes
 //! `O(deg)` edges, `O(log E)` each; at most `E + Σ deg` edges ever enter the
 //! heap, so the whole loop is `O((E + Σ deg) · log(E + Σ deg))` time and as
-//! much memory, with stale edges discarded lazily on pop.
+//! much memory, with stale edges discarded lazily on pop (and, by the fast
+//! queue, in bulk once they are many).
 
 use super::edge_queue::{EdgeQueue, Heapq, Sorted, Tie};
 use super::neighbor_map::{Entry, MergeRule, NeighborMaps};
