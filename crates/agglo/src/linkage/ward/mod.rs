@@ -45,8 +45,10 @@
 //! The files: [`merger`] holds the merge loop, step by step; [`speculative`]
 //! the two-thread loop; [`moments`] the
 //! merge of sizes and sums and the upkeep of the arena of candidates;
-//! [`rows`] where the `d`-vectors live; [`node_id`] the node ids, cost keys
-//! and union-find; [`queue`] the priority queue; the cost kernel is
+//! [`rows`] where the `d`-vectors live; [`node_id`] the node ids and
+//! union-find; the priority queue and cost keys are
+//! [`crate::linkage::min_queue`], shared with complete and average
+//! linkage; the cost kernel is
 //! [`crate::exact::kernels::squared_distances`].
 
 mod merger;
