@@ -102,6 +102,29 @@ def test_grids_masks_and_early_stop(rng, linkage, compute_full_tree):
         np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
 
 
+@pytest.mark.parametrize("linkage", ["complete", "average", "single"])
+def test_continuous_features_read_in_place(rng, linkage):
+    # Continuous data: complete and average linkage run on their fast queue
+    # (no two candidates tie). C-order samples with 300 rows: the features'
+    # rows are gathered in runs of 436, so 900 features take several runs;
+    # the cut mask makes scikit-learn complete the graph first.
+    mask = np.ones((30, 30), dtype=bool)
+    mask[:, 11] = False
+    for m in (np.ones((30, 30), dtype=bool), mask):
+        connectivity = grid_to_graph(30, 30, mask=m)
+        X = rng.normal(size=(300, int(m.sum())))
+        for n_clusters in (5, 60):
+            ours, theirs = fit_both(
+                "FeatureAgglomeration",
+                X,
+                n_clusters=n_clusters,
+                linkage=linkage,
+                connectivity=connectivity,
+                compute_distances=True,
+            )
+            assert_same_fit(ours, theirs)
+
+
 @pytest.mark.parametrize(
     "dtype", [np.float64, np.float32, np.int64, np.int32, np.uint8, np.int16, bool]
 )
