@@ -89,17 +89,27 @@ def test_grids_masks_and_early_stop(rng, linkage, compute_full_tree):
     mask[:, 7] = False  # and a cut into two components
     connectivity = grid_to_graph(12, 14, mask=mask)
     X = rng.integers(0, 4, size=(20, int(mask.sum()))).astype(np.float64)
-    for n_clusters in (2, 10, 40, 140):
+    fits = same_feature_fits(
+        X,
+        (2, 10, 40, 140),
+        linkage=linkage,
+        connectivity=connectivity,
+        compute_full_tree=compute_full_tree,
+    )
+    for ours, theirs in fits:
+        np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+
+
+def same_feature_fits(X, cluster_counts, **params):
+    """Both FeatureAgglomerations at each count, checked the same fit."""
+    fits = []
+    for n_clusters in cluster_counts:
         ours, theirs = fit_both(
-            "FeatureAgglomeration",
-            X,
-            n_clusters=n_clusters,
-            linkage=linkage,
-            connectivity=connectivity,
-            compute_full_tree=compute_full_tree,
+            "FeatureAgglomeration", X, n_clusters=n_clusters, **params
         )
         assert_same_fit(ours, theirs)
-        np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+        fits.append((ours, theirs))
+    return fits
 
 
 @pytest.mark.parametrize("linkage", ["complete", "average", "single"])
@@ -113,16 +123,13 @@ def test_continuous_features_read_in_place(rng, linkage):
     for m in (np.ones((30, 30), dtype=bool), mask):
         connectivity = grid_to_graph(30, 30, mask=m)
         X = rng.normal(size=(300, int(m.sum())))
-        for n_clusters in (5, 60):
-            ours, theirs = fit_both(
-                "FeatureAgglomeration",
-                X,
-                n_clusters=n_clusters,
-                linkage=linkage,
-                connectivity=connectivity,
-                compute_distances=True,
-            )
-            assert_same_fit(ours, theirs)
+        same_feature_fits(
+            X,
+            (5, 60),
+            linkage=linkage,
+            connectivity=connectivity,
+            compute_distances=True,
+        )
 
 
 @pytest.mark.parametrize(
