@@ -407,7 +407,9 @@ fn write_series(
     crate::guard::StagedFile::create_with(path, |tmp| {
         let named = |e: agglo_io::Error| anyhow::anyhow!("cannot write {}: {e:#}", path.display());
         let gzip = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
-        let mut writer = VolumeWriter::create(tmp, &shape, header, gzip).map_err(named)?;
+        let mut writer =
+            crate::cleanup::creating(|| VolumeWriter::create(tmp, &shape, header, gzip))
+                .map_err(named)?;
         let mut volume = vec![0.0; writer.volume_len()];
         for row in table.rows() {
             for (&at, &v) in offsets.iter().zip(row) {

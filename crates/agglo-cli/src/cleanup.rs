@@ -5,6 +5,13 @@
 //! cannot; the next run into the same place removes what it left.) An
 //! interruption while the outputs are being put in place waits for that to
 //! finish (see [`uninterrupted`]).
+//!
+//! The cleanup runs on the handler's thread while the run's own thread
+//! goes on, so every path it covers, and every file in a staging folder it
+//! covers, is created inside [`creating`]: the cleanup waits for a
+//! creation under way to end and holds the lock until the process exits,
+//! so nothing is created beside or after it. Paths are [`remember`]ed
+//! before they are created.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +24,8 @@ static HANDLER: Once = Once::new();
 static COMMITTING: AtomicBool = AtomicBool::new(false);
 /// Whether an interruption came meanwhile.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Held while a file or folder that the cleanup would remove is created.
+static CREATING: Mutex<()> = Mutex::new(());
 
 /// Removes `path` (a file or a folder) if the run is interrupted, until
 /// [`forget`] is called for it.
@@ -29,8 +38,7 @@ pub fn remember(path: &Path) {
                 INTERRUPTED.store(true, Ordering::SeqCst);
                 return;
             }
-            remove_all();
-            std::process::exit(130);
+            stop();
         });
     });
     leftovers().push(path.to_path_buf());
@@ -44,10 +52,19 @@ pub fn uninterrupted<T>(commit: impl FnOnce() -> T) -> T {
     let result = commit();
     COMMITTING.store(false, Ordering::SeqCst);
     if INTERRUPTED.load(Ordering::SeqCst) {
-        remove_all();
-        std::process::exit(130);
+        stop();
     }
     result
+}
+
+/// Runs `create`, the creation of a path [`remember`]ed (or of a file in a
+/// staging folder remembered), so that an interruption's cleanup never runs
+/// beside it.
+pub fn creating<T>(create: impl FnOnce() -> T) -> T {
+    let _creating = CREATING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    create()
 }
 
 /// `path` is in place or removed already: nothing to clean up for it.
@@ -59,6 +76,16 @@ fn leftovers() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LEFTOVERS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes what the run would leave behind and exits with 130, holding
+/// [`CREATING`] so that nothing is created meanwhile or afterwards.
+fn stop() -> ! {
+    let _no_more = CREATING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    remove_all();
+    std::process::exit(130);
 }
 
 fn remove_all() {

@@ -297,7 +297,7 @@ fn fit_and_stage<A: Element + WritableElement>(
     if let (Some(reference), Axis::Features, true) = (reference, args.axis, on_volume) {
         let image = label_image(plan, &model)?;
         let path = staging.reserve("labels.nii.gz");
-        write_nifti_i32(&path, &image, reference)
+        crate::cleanup::creating(|| write_nifti_i32(&path, &image, reference))
             .map_err(|e| crate::pooled::written_as(e, &staging.shown("labels.nii.gz")))?;
     }
     let mut outputs = staging.written().to_vec();
@@ -369,7 +369,7 @@ fn restored_image(plan: &Plan, staging: &mut Staging) -> Result<Option<RestoredI
     }
     let path = staging.reserve("restored.nii.gz");
     let shown = staging.shown("restored.nii.gz");
-    let writer = VolumeWriter::create(&path, &shape, header, true)
+    let writer = crate::cleanup::creating(|| VolumeWriter::create(&path, &shape, header, true))
         .map_err(|e| crate::pooled::written_as(e, &shown))?;
     let offsets =
         agglo_io::nifti_stream::stored_offsets([x, y, z], plan.layout.inside().as_deref());

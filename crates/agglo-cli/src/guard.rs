@@ -62,7 +62,7 @@ impl StagedFile {
     /// The folder does not exist or cannot be written.
     pub fn write(path: &Path, bytes: &[u8]) -> Result<Self> {
         Self::create_with(path, |tmp| {
-            let mut file = fs::File::create(tmp)
+            let mut file = crate::cleanup::creating(|| fs::File::create(tmp))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             file.write_all(bytes)
                 .and_then(|()| file.sync_all())

@@ -66,7 +66,8 @@ pub fn read_nifti_columns(
             .saturating_add(volumes.volume_len() as u64 * 8),
         &format!("reading {name}"),
     )?;
-    let scratch = tempfile::tempfile_in(scratch_dir).with_context(|| scratch_failed(shown))?;
+    let scratch = crate::cleanup::creating(|| tempfile::tempfile_in(scratch_dir))
+        .with_context(|| scratch_failed(shown))?;
     let mut copy = BufWriter::with_capacity(1 << 20, &scratch);
     let mut columns = vec![0.0; t * n];
     let mut volume = vec![0.0; volumes.volume_len()];

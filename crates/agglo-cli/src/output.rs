@@ -107,9 +107,9 @@ impl Staging {
         if staging.exists() {
             fs::remove_dir_all(&staging).ok();
         }
-        fs::create_dir(&staging)
-            .with_context(|| format!("cannot create a staging folder in {}", base.display()))?;
         crate::cleanup::remember(&staging);
+        crate::cleanup::creating(|| fs::create_dir(&staging))
+            .with_context(|| format!("cannot create a staging folder in {}", base.display()))?;
         Ok(Staging {
             target: target.to_path_buf(),
             resolved,
@@ -128,7 +128,8 @@ impl Staging {
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.staging.join(name);
         let shown = self.shown(name);
-        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {shown}"))?;
+        let mut file = crate::cleanup::creating(|| fs::File::create(&path))
+            .with_context(|| format!("cannot write {shown}"))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .with_context(|| format!("cannot write {shown}"))?;
@@ -186,8 +187,8 @@ impl Staging {
         }
         .to_bytes()
         .with_context(|| format!("cannot write {shown}"))?;
-        let mut file =
-            DirectFile::create(&path).with_context(|| format!("cannot write {shown}"))?;
+        let mut file = crate::cleanup::creating(|| DirectFile::create(&path))
+            .with_context(|| format!("cannot write {shown}"))?;
         file.write_all(&header)
             .with_context(|| format!("cannot write {shown}"))?;
         Ok(NpyRows {
@@ -239,8 +240,8 @@ where
     S: Data<Elem = A>,
     D: Dimension,
 {
-    let file =
-        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let file = crate::cleanup::creating(|| fs::File::create(path))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let mut writer = std::io::BufWriter::new(file);
     array
         .write_npy(&mut writer)

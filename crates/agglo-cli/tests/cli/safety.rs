@@ -333,7 +333,9 @@ fn too_many_clusters_are_refused_before_the_data_is_read() {
 }
 
 /// Ctrl-C or SIGTERM: the run removes its staging folder and locks, exits
-/// with 130, and the folder keeps its earlier result.
+/// with 130, and the folder keeps its earlier result. The signals come at
+/// times spread over the run (reading, fitting, writing into the staging
+/// folder); a run that ends first leaves its own result whole.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_fit_removes_what_it_staged_and_keeps_the_old_result() {
@@ -355,27 +357,46 @@ fn an_interrupted_fit_removes_what_it_staged_and_keeps_the_old_result() {
     };
     let run = agglo(d, &fit("20"));
     assert!(run.status.success(), "{}", stderr(&run));
-    let before = super::common::snapshot(&d.join("out"));
-    for signal in ["INT", "TERM"] {
-        let mut child = spawn(d, &fit("21"));
+    let mut before = super::common::snapshot(&d.join("out"));
+    let (mut interrupted, mut finished) = (0, 0);
+    for (attempt, delay_ms) in [0, 0, 5, 20, 60, 120, 200, 300, 450]
+        .into_iter()
+        .enumerate()
+    {
+        let signal = ["INT", "TERM"][attempt % 2];
+        let mut child = spawn(d, &fit(["21", "22"][attempt % 2]));
         assert!(wait_for(&d.join(".out.agglo-lock"), &mut child));
         let staging = format!(".out.agglo-staging-{}", child.id());
         let start = Instant::now();
         while !d.join(&staging).exists() && start.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::sleep(Duration::from_millis(1));
         }
+        std::thread::sleep(Duration::from_millis(delay_ms));
         let sent = Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
             .status()
             .unwrap();
         assert!(sent.success());
         let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(130), "SIG{signal}: {status:?}");
-        assert_eq!(hidden_leftovers(d), Vec::<String>::new(), "SIG{signal}");
-        assert_eq!(
-            super::common::snapshot(&d.join("out")),
-            before,
-            "SIG{signal}"
-        );
+        let why = format!("SIG{signal} {delay_ms} ms after staging began: {status:?}");
+        assert_eq!(hidden_leftovers(d), Vec::<String>::new(), "{why}");
+        let after = super::common::snapshot(&d.join("out"));
+        match status.code() {
+            Some(130) => {
+                interrupted += 1;
+                assert_eq!(after, before, "{why}");
+            }
+            Some(0) => {
+                finished += 1;
+                assert_ne!(after, before, "{why}");
+                before = after;
+            }
+            _ => panic!("{why}"),
+        }
     }
+    // The early signals always land within the run.
+    assert!(
+        interrupted >= 2,
+        "{interrupted} interrupted, {finished} finished"
+    );
 }
