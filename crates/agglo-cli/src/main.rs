@@ -1,5 +1,10 @@
 //! The `agglo` command. All logic lives in the `agglo_cli` library.
 
+/// The system's allocator, with large blocks in huge pages where Linux
+/// gives them on request (a fit reads its data at random).
+#[global_allocator]
+static ALLOCATOR: agglo_cli::HugePages = agglo_cli::HugePages;
+
 fn main() -> std::process::ExitCode {
     agglo_cli::main()
 }
