@@ -1,8 +1,7 @@
 //! The `agglo` command-line tool: argument parsing and the subcommands, on
 //! top of the `agglo` library (the algorithms), `agglo-io` (the file
-//! formats) and `agglo-plot` (the figure). Every module is private but
-//! the allocator the binary runs on ([`HugePages`]): the binary's
-//! interface is its command line and its files.
+//! formats) and `agglo-plot` (the figure). Every module is private: the
+//! binary's interface is its command line and its files.
 //!
 //! Exit codes: 0 on success, 2 for bad usage or bad input, 1 for any other
 //! failure (for example an output folder that cannot be written).
@@ -22,7 +21,6 @@ mod fit_figure;
 mod fitted;
 mod folder;
 mod guard;
-mod huge_pages;
 mod identity;
 mod input;
 mod journal;
@@ -36,7 +34,6 @@ mod progress;
 mod settings;
 mod summary;
 
-pub use huge_pages::HugePages;
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -3,7 +3,7 @@
 /// The system's allocator, with large blocks in huge pages where Linux
 /// gives them on request (a fit reads its data at random).
 #[global_allocator]
-static ALLOCATOR: agglo_cli::HugePages = agglo_cli::HugePages;
+static ALLOCATOR: agglo_alloc::HugePages = agglo_alloc::HugePages;
 
 fn main() -> std::process::ExitCode {
     agglo_cli::main()

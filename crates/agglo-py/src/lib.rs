@@ -20,6 +20,11 @@ use pyo3::types::PyDict;
 use crate::arrays::with_matrix;
 use crate::interrupt::run_interruptible;
 
+/// The system's allocator, with large blocks (the points, the candidates,
+/// the graph) in huge pages where Linux gives them on request.
+#[global_allocator]
+static ALLOCATOR: agglo_alloc::HugePages = agglo_alloc::HugePages;
+
 /// Maps a library error to the exception scikit-learn raises for it.
 pub(crate) fn to_py_err(err: AggloError) -> PyErr {
     match err {

@@ -1,5 +1,6 @@
-//! [`HugePages`]: the command's allocator, the system's own asking Linux
-//! to back large blocks with transparent huge pages.
+//! [`HugePages`]: the allocator of agglo's command and Python extension,
+//! the system's own asking Linux to back large blocks with transparent
+//! huge pages.
 //!
 //! A fit reads its points, graph, candidates and union-find at random, so
 //! beyond the few megabytes the TLB covers in 4 KiB pages, nearly every
@@ -32,9 +33,9 @@ pub const MIN_ADVISED: usize = 2 * HUGE_PAGE;
 /// let layout = Layout::from_size_align(8 << 20, 8).unwrap();
 /// // SAFETY: a non-zero size; the block is freed with its layout.
 /// unsafe {
-///     let block = agglo_cli::HugePages.alloc_zeroed(layout);
+///     let block = agglo_alloc::HugePages.alloc_zeroed(layout);
 ///     assert!(!block.is_null());
-///     agglo_cli::HugePages.dealloc(block, layout);
+///     agglo_alloc::HugePages.dealloc(block, layout);
 /// }
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
