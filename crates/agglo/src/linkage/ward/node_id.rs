@@ -94,7 +94,14 @@ impl NodeId for usize {
 
 /// A candidate merge of the owning node with `node`, at cost `key`; sorted
 /// by `(Δ, node)` as scikit-learn's heap sorts `(Δ, owner, node)`.
+///
+/// Packed to 4-byte alignment so that a `Candidate<u32>` takes 12 bytes, not
+/// 16: the arena of every node's candidates is the loop's largest structure
+/// after the rows, and a quarter less of it is a quarter fewer cache lines
+/// per sorted run. The derives copy the fields out, so no reference to an
+/// unaligned field is ever taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(C, packed(4))]
 pub(super) struct Candidate<I> {
     pub(super) key: u64,
     pub(super) node: I,
@@ -120,3 +127,5 @@ pub(super) fn find_root<I: NodeId>(root: &[I::Atomic], mut node: I) -> I {
         node = grand;
     }
 }
+
+const _: () = assert!(std::mem::size_of::<Candidate<u32>>() == 12);
