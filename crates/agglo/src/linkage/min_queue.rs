@@ -139,6 +139,13 @@ impl<T: Copy + Ord> Heap4<T> {
         self.sift_down(0);
     }
 
+    /// Up to `count` items after the top, in the heap's order of slots: its
+    /// children first (the items that come up next), then theirs.
+    #[inline]
+    pub(crate) fn next_items(&self, count: usize) -> impl Iterator<Item = T> + '_ {
+        (1..self.len.min(count + 1)).map(|p| self.get(p))
+    }
+
     /// Adds `item`.
     pub(crate) fn push(&mut self, item: T) {
         if (self.len + OFFSET) / 4 >= self.groups.len() {
@@ -315,6 +322,13 @@ impl<T: Copy + Ord> MinQueue<T> {
         }
     }
 
+    /// Up to `count` items of the heap that come up soon after the
+    /// smallest (its children first); a hint for prefetching, not an order.
+    #[inline]
+    pub(crate) fn next_items(&self, count: usize) -> impl Iterator<Item = T> + '_ {
+        self.hot.next_items(count)
+    }
+
     /// Adds `item`.
     #[inline]
     pub(crate) fn push(&mut self, item: T) {
@@ -352,6 +366,29 @@ mod tests {
                 assert_eq!(cost_key(a).cmp(&cost_key(b)), a.total_cmp(&b), "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn next_items_are_the_tops_children_then_theirs() {
+        let queue = MinQueue::from_vec((0..100u32).rev().collect());
+        let top = queue.hot.peek().unwrap();
+        let next: Vec<u32> = queue.next_items(20).collect();
+        assert_eq!(next.len(), 20);
+        assert!(!next.contains(&top));
+        // The next smallest is one of the top's four children, and the
+        // sixteen after them are the children's children.
+        assert!(next[..4].contains(&1));
+        for (g, &grandchild) in next[4..].iter().enumerate() {
+            assert!(grandchild > next[g / 4], "{next:?}");
+        }
+        let small = MinQueue::from_vec(vec![5u32, 7, 6]);
+        let mut rest: Vec<u32> = small.next_items(20).collect();
+        rest.sort_unstable();
+        assert_eq!(rest, [6, 7]);
+        assert_eq!(
+            MinQueue::from_vec(Vec::<u32>::new()).next_items(4).count(),
+            0
+        );
     }
 
     #[test]

@@ -189,6 +189,7 @@ impl<I: NodeId> Merger<'_, I> {
                 }
                 {
                     let merger = shared.read().unwrap_or_else(PoisonError::into_inner);
+                    merger.prefetch_next(&heap);
                     merger.work([i, j, k], None, &mut marks, &mut own);
                 }
                 let helped = predicted.is_some() && hand.finish(round);
