@@ -26,15 +26,13 @@ pub(super) struct Merger<'a, I: NodeId> {
     pub(super) rows: Rows<'a>,
     pub(super) graph: &'a Connectivity,
     pub(super) n_merges: usize,
-    /// `m1` of every node.
-    pub(super) size: Vec<f64>,
     /// Union-find parents; a node is live (a current cluster) iff it is
     /// its own root.
     pub(super) root: Vec<I::Atomic>,
-    /// The rows holding `m2` and `m2/m1` of each merged node (index
-    /// `node − n`).
-    pub(super) sum_row: Vec<I>,
-    pub(super) centroid_row: Vec<I>,
+    /// `m1` of each merged node and the rows holding its `m2` and `m2/m1`
+    /// (index `node − n`), side by side so that a neighbour's size and
+    /// centroid are found with one miss, not two; a leaf's size is 1.
+    pub(super) merged: Vec<MergedNode<I>>,
     /// Candidates of every node, one sorted run per node; for merged nodes
     /// the whole run is also the node's adjacency list.
     pub(super) arena: Vec<Candidate<I>>,
@@ -42,6 +40,16 @@ pub(super) struct Merger<'a, I: NodeId> {
     pub(super) run_start: Vec<usize>,
     /// Where each node's run stands, read together on every pop.
     pub(super) runs: Vec<Run>,
+}
+
+/// What the loop keeps of a merged node besides its candidates.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MergedNode<I> {
+    /// `m1`, the number of points.
+    pub(super) size: f64,
+    /// The rows of `m2` and `m2/m1`.
+    pub(super) sum_row: I,
+    pub(super) centroid_row: I,
 }
 
 /// A node's run of candidates in the arena.
@@ -58,17 +66,13 @@ impl<'a, I: NodeId> Merger<'a, I> {
         let n = graph.n_nodes();
         rows.reserve_for(n, n_merges);
         let n_nodes = n + n_merges;
-        let mut size = vec![0.0; n_nodes];
-        size[..n].fill(1.0);
         Merger {
             n,
             rows,
             graph,
             n_merges,
-            size,
             root: (0..n_nodes).map(|r| I::from_usize(r).atomic()).collect(),
-            sum_row: Vec::with_capacity(n_merges),
-            centroid_row: Vec::with_capacity(n_merges),
+            merged: Vec::with_capacity(n_merges),
             arena: Vec::new(),
             run_start: Vec::with_capacity(n_merges),
             runs: vec![Run::default(); n_nodes],
@@ -88,13 +92,24 @@ impl<'a, I: NodeId> Merger<'a, I> {
         I::store(&self.root[j], k);
     }
 
+    /// `m1` of a node.
+    #[inline(always)]
+    pub(super) fn size(&self, node: usize) -> f64 {
+        if node < self.n {
+            1.0
+        } else {
+            self.merged[node - self.n].size
+        }
+    }
+
     /// `m2/m1` of a live node.
     #[inline(always)]
     pub(super) fn centroid(&self, node: usize) -> &[f64] {
         if node < self.n {
             self.rows.leaf(node)
         } else {
-            self.rows.row(self.centroid_row[node - self.n].index())
+            self.rows
+                .row(self.merged[node - self.n].centroid_row.index())
         }
     }
 
@@ -104,7 +119,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         if node < self.n {
             self.rows.leaf(node)
         } else {
-            self.rows.row(self.sum_row[node - self.n].index())
+            self.rows.row(self.merged[node - self.n].sum_row.index())
         }
     }
 
@@ -321,7 +336,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         costs: &mut Vec<f64>,
         heap: &mut MinQueue<I::Entry>,
     ) {
-        let size_k = self.size[k];
+        let size_k = self.size(k);
         costs.clear();
         squared_distances(
             self.centroid(k),
@@ -332,7 +347,7 @@ impl<'a, I: NodeId> Merger<'a, I> {
         self.reserve_arena(neighbours.len());
         let start = self.arena.len();
         for (&c, &s) in neighbours.iter().zip(costs.iter()) {
-            let size_c = self.size[c.index()];
+            let size_c = self.size(c.index());
             let weight = (size_k * size_c) / (size_k + size_c);
             self.arena.push(Candidate {
                 key: cost_key(s * weight),

@@ -1,7 +1,7 @@
 //! The merge of two nodes' moments (`m1`, `m2`, `m2/m1`) and the upkeep of
 //! the arena of candidates.
 
-use super::merger::Merger;
+use super::merger::{MergedNode, Merger};
 use super::node_id::NodeId;
 
 impl<I: NodeId> Merger<'_, I> {
@@ -23,12 +23,12 @@ impl<I: NodeId> Merger<'_, I> {
         }
         let (keep, other) = if i >= n { (i, j) } else { (j, i) };
         if other >= n && rows.points.is_some() {
-            rows.free.push(self.sum_row[other - n].index());
-            rows.free.push(self.centroid_row[other - n].index());
+            rows.free.push(self.merged[other - n].sum_row.index());
+            rows.free.push(self.merged[other - n].centroid_row.index());
         }
         (
-            self.sum_row[keep - n].index(),
-            self.centroid_row[keep - n].index(),
+            self.merged[keep - n].sum_row.index(),
+            self.merged[keep - n].centroid_row.index(),
             Some(keep),
         )
     }
@@ -38,15 +38,15 @@ impl<I: NodeId> Merger<'_, I> {
     /// `m2[i] + m2[j]` (addition commutes exactly).
     pub(super) fn merge_moments(&mut self, i: usize, j: usize, k: usize) {
         let n = self.n;
-        let size_k = self.size[i] + self.size[j];
-        self.size[k] = size_k;
+        debug_assert_eq!(self.merged.len(), k - n, "nodes are made in order");
+        let size_k = self.size(i) + self.size(j);
         let (sum, centroid, holding) = self.moment_rows(i, j);
         let rows = &mut self.rows;
         let dim = rows.dim;
         if let Some(held) = holding {
             let other = if held == i { j } else { i };
             if other >= n {
-                let (acc, add) = rows.row_pair(sum, self.sum_row[other - n].index());
+                let (acc, add) = rows.row_pair(sum, self.merged[other - n].sum_row.index());
                 add_to(acc, add);
             } else if let Some(points) = rows.points {
                 add_to(rows.row_mut(sum), &points[other * dim..(other + 1) * dim]);
@@ -69,8 +69,11 @@ impl<I: NodeId> Merger<'_, I> {
         for (c, &m) in out.iter_mut().zip(m2) {
             *c = m / size_k;
         }
-        self.sum_row.push(I::from_usize(sum));
-        self.centroid_row.push(I::from_usize(centroid));
+        self.merged.push(MergedNode {
+            size: size_k,
+            sum_row: I::from_usize(sum),
+            centroid_row: I::from_usize(centroid),
+        });
     }
 
     /// Records the moments of `k = i ∪ j` computed elsewhere (by
@@ -84,12 +87,16 @@ impl<I: NodeId> Merger<'_, I> {
         sum: &[f64],
         centroid: &[f64],
     ) {
-        self.size[k] = self.size[i] + self.size[j];
+        debug_assert_eq!(self.merged.len(), k - self.n, "nodes are made in order");
+        let size = self.size(i) + self.size(j);
         let (sum_row, centroid_row, _) = self.moment_rows(i, j);
         self.rows.row_mut(sum_row).copy_from_slice(sum);
         self.rows.row_mut(centroid_row).copy_from_slice(centroid);
-        self.sum_row.push(I::from_usize(sum_row));
-        self.centroid_row.push(I::from_usize(centroid_row));
+        self.merged.push(MergedNode {
+            size,
+            sum_row: I::from_usize(sum_row),
+            centroid_row: I::from_usize(centroid_row),
+        });
     }
 
     /// Makes room for `extra` candidates; when the arena is full and at

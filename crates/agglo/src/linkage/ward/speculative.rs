@@ -79,7 +79,7 @@ impl<I: NodeId> Merger<'_, I> {
         if work.conflict {
             return;
         }
-        let size_k = self.size[a] + self.size[b];
+        let size_k = self.size(a) + self.size(b);
         for ((s, &x), &y) in work.sum.iter_mut().zip(self.sum(a)).zip(self.sum(b)) {
             *s = x + y;
         }
@@ -97,7 +97,7 @@ impl<I: NodeId> Merger<'_, I> {
         work.candidates.clear();
         work.candidates
             .extend(neighbours.iter().zip(&work.costs).map(|(&c, &s)| {
-                let size_c = self.size[c.index()];
+                let size_c = self.size(c.index());
                 let weight = (size_k * size_c) / (size_k + size_c);
                 Candidate {
                     key: cost_key(s * weight),
