@@ -40,7 +40,10 @@ pub fn column_major<A: Element>(x: ArrayView2<'_, A>) -> Array2<A> {
     let Some(&first) = x.iter().next() else {
         return Array2::from_shape_vec((n_rows, n_columns).f(), Vec::new()).expect("empty");
     };
-    let mut data = vec![first; n_rows * n_columns];
+    // Filled in parallel: the first touch of fresh memory (its page
+    // faults) is most of the cost, and it is shared between the threads.
+    let mut data = Vec::with_capacity(n_rows * n_columns);
+    data.par_extend(rayon::iter::repeat_n(first, n_rows * n_columns));
     // About 32 KiB of output per block.
     let block = (4096 / n_rows).max(8);
     data.par_chunks_mut(block * n_rows)
