@@ -1,7 +1,7 @@
 //! The fitted models the CLI pools with: an agglomeration's or ReNA's.
 
 use agglo::{Element, FittedFeatureAgglomeration, FittedRena};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// A model that pools features onto clusters and maps them back.
 pub enum Fitted {
@@ -46,6 +46,18 @@ impl Fitted {
         match self {
             Fitted::Agglomeration(m) => m.inverse_transform(reduced),
             Fitted::Rena(m) => m.inverse_transform(reduced),
+        }
+    }
+
+    /// Reduced data mapped back to the features, into `restored`.
+    pub fn inverse_transform_into(
+        &self,
+        reduced: ArrayView2<'_, f64>,
+        restored: ArrayViewMut2<'_, f64>,
+    ) -> agglo::Result<()> {
+        match self {
+            Fitted::Agglomeration(m) => m.inverse_transform_into(reduced, restored),
+            Fitted::Rena(m) => m.inverse_transform_into(reduced, restored),
         }
     }
 }

@@ -39,7 +39,7 @@ pub struct Pooled {
     /// values, for the figure.
     pub first: (Array2<f64>, Array2<f64>),
     /// The mean of every feature over the samples (the brain figure's
-    /// underlay).
+    /// underlay); empty when no sample was kept for a figure.
     pub means: Vec<f64>,
 }
 
@@ -98,7 +98,8 @@ pub fn written_as(error: agglo_io::Error, shown: &str) -> anyhow::Error {
 
 /// Reads the data of `args` again and pools it with `fitted`, writing the
 /// restored data to `restored` (and the image beside it) as it goes;
-/// `keep_first` samples are kept for the figure.
+/// `keep_first` samples are kept for the figure, and with them (when
+/// `keep_first` is not 0) the mean of every feature.
 ///
 /// # Errors
 /// The input cannot be read again or has changed since the fit.
@@ -121,7 +122,13 @@ pub fn pool_input(
         keep_first: keep_first.min(dim.0),
         restored,
         image,
-        sums: vec![0.0; dim.1],
+        // The means are the figure's underlay: summed only for a figure.
+        sums: if keep_first > 0 {
+            vec![0.0; dim.1]
+        } else {
+            Vec::new()
+        },
+        restored_rows: Vec::new(),
     };
     let row_bytes = shape[1..].iter().product::<usize>().max(1) * 8;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -183,7 +190,12 @@ struct Pooling<'a> {
     keep_first: usize,
     restored: &'a mut NpyRows,
     image: Option<&'a mut RestoredImage>,
+    /// The sums of every feature over the samples, for the means; empty
+    /// when they are not asked for.
     sums: Vec<f64>,
+    /// The restored values of the last block, reused for the next so that
+    /// its memory is not handed out (and faulted in) again for each block.
+    restored_rows: Vec<f64>,
 }
 
 impl Pooling<'_> {
@@ -210,7 +222,11 @@ impl Pooling<'_> {
             anyhow::bail!("more samples than were fitted: the input changed, fit it again");
         }
         let reduced = self.fitted.transform(x)?;
-        let restored = self.fitted.inverse_transform(reduced.view())?;
+        let mut values = std::mem::take(&mut self.restored_rows);
+        values.resize(x.nrows() * x.ncols(), 0.0);
+        let mut restored = Array2::from_shape_vec(x.dim(), values)?;
+        self.fitted
+            .inverse_transform_into(reduced.view(), restored.view_mut())?;
         self.restored.write_rows(restored.view())?;
         if let Some(image) = self.image.as_deref_mut() {
             image.write_rows(restored.view())?;
@@ -223,13 +239,16 @@ impl Pooling<'_> {
                 .1
                 .append(NdAxis(0), restored.slice(s![..take, ..]))?;
         }
-        for row in x.rows() {
-            for (s, v) in self.sums.iter_mut().zip(row) {
-                *s += v.to_f64();
+        if !self.sums.is_empty() {
+            for row in x.rows() {
+                for (s, v) in self.sums.iter_mut().zip(row) {
+                    *s += v.to_f64();
+                }
             }
         }
         self.reduced.slice_mut(s![first..last, ..]).assign(&reduced);
         self.done = last;
+        self.restored_rows = restored.into_raw_vec_and_offset().0;
         Ok(())
     }
 }

@@ -148,6 +148,14 @@ pub enum AggloError {
         /// Number of clusters of the model.
         expected: usize,
     },
+    /// An output array of the wrong shape given to `inverse_transform_into`.
+    #[error("the output has shape ({}, {}), but the restored data has shape ({}, {})", got.0, got.1, expected.0, expected.1)]
+    OutputShape {
+        /// Shape of the array given.
+        got: (usize, usize),
+        /// Rows of the reduced data, and features of the model.
+        expected: (usize, usize),
+    },
     /// A name that is not one of the accepted values (linkage, metric, ...).
     #[error("unknown {what} '{value}' (expected one of: {expected})")]
     UnknownName {

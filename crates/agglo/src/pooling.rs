@@ -6,7 +6,7 @@
 //! row every sum runs in ascending feature order, as NumPy's, so the result
 //! does not depend on the number of threads.
 
-use ndarray::{Array2, ArrayView1, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::choices::Pooling;
@@ -183,37 +183,67 @@ impl Label for usize {
 }
 
 /// Maps reduced data back to the features, `reduced[:, labels]`: feature
-/// `f` of each row takes the value of cluster `labels[f]`. Rows in
-/// parallel; a gather from a row small enough to stay in cache.
+/// `f` of each row takes the value of cluster `labels[f]`.
 ///
 /// # Panics
 /// When a label is not a column of `reduced`.
-#[allow(dead_code)] // for `inverse_transform`, which still gathers by itself
+#[cfg(test)]
 pub(crate) fn restore(reduced: ArrayView2<'_, f64>, labels: &[usize]) -> Array2<f64> {
-    let (n_samples, n_features) = (reduced.nrows(), labels.len());
-    let mut out = vec![0.0; n_samples * n_features];
-    if n_features > 0 {
+    let mut out = Array2::zeros((reduced.nrows(), labels.len()));
+    restore_into(reduced, labels, out.view_mut());
+    out
+}
+
+/// [`restore`] into `out`, of `reduced`'s rows and one column per label.
+/// Rows in parallel when `out` is in standard layout; each a gather from
+/// a row small enough to stay in cache.
+///
+/// # Panics
+/// When a label is not a column of `reduced`, or `out` has another number
+/// of rows than `reduced`.
+pub(crate) fn restore_into(
+    reduced: ArrayView2<'_, f64>,
+    labels: &[usize],
+    mut out: ArrayViewMut2<'_, f64>,
+) {
+    let n_features = labels.len();
+    assert_eq!(
+        out.dim(),
+        (reduced.nrows(), n_features),
+        "restore_into's shape"
+    );
+    if n_features == 0 {
+        return;
+    }
+    let gather = |values: ArrayView1<'_, f64>, row_copy: &mut Vec<f64>, restored: &mut [f64]| {
+        let values: &[f64] = if let Some(values) = values.to_slice() {
+            values
+        } else {
+            row_copy.clear();
+            row_copy.extend(values.iter().copied());
+            row_copy
+        };
+        for (v, &l) in restored.iter_mut().zip(labels) {
+            *v = values[l];
+        }
+    };
+    if let Some(out) = out.as_slice_mut() {
         let chunk = rows_per_task(n_features);
         out.par_chunks_mut(n_features * chunk)
             .enumerate()
             .for_each(|(task, block)| {
                 let mut row_copy = Vec::new();
                 for (r, restored) in block.chunks_mut(n_features).enumerate() {
-                    let row = reduced.row(task * chunk + r);
-                    let values: &[f64] = if let Some(values) = row.as_slice() {
-                        values
-                    } else {
-                        row_copy.clear();
-                        row_copy.extend(row.iter().copied());
-                        &row_copy
-                    };
-                    for (v, &l) in restored.iter_mut().zip(labels) {
-                        *v = values[l];
-                    }
+                    gather(reduced.row(task * chunk + r), &mut row_copy, restored);
                 }
             });
+    } else {
+        let (mut row_copy, mut restored) = (Vec::new(), vec![0.0; n_features]);
+        for (values, mut row) in reduced.rows().into_iter().zip(out.rows_mut()) {
+            gather(values, &mut row_copy, &mut restored);
+            row.assign(&ArrayView1::from(&restored));
+        }
     }
-    Array2::from_shape_vec((n_samples, n_features), out).unwrap_or_default()
 }
 
 /// `np.median`: the middle value, or the mean of the two middle values
@@ -280,6 +310,13 @@ mod tests {
         let transposed = mean.t().as_standard_layout().into_owned();
         let restored_t = restore(transposed.t(), &labels);
         assert_eq!(restored_t, restored);
+        // Into memory that held other values, in either layout.
+        let mut into = Array2::from_elem((n_samples, n_features), f64::NAN);
+        restore_into(mean.view(), &labels, into.view_mut());
+        assert_eq!(into, restored);
+        let mut into_f = Array2::from_elem((n_features, n_samples), -1.0);
+        restore_into(mean.view(), &labels, into_f.view_mut().reversed_axes());
+        assert_eq!(into_f.t(), restored);
     }
 
     #[test]

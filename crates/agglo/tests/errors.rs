@@ -103,6 +103,17 @@ fn fitted_models_check_widths() {
         err.to_string(),
         "reduced data has 2 columns, but the model has 3 clusters"
     );
+    let mut restored = Array2::zeros((2, 5));
+    let err = model
+        .inverse_transform_into(
+            array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].view(),
+            restored.view_mut(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the output has shape (2, 5), but the restored data has shape (2, 6)"
+    );
     let err = model
         .transform(array![[1.0, 2.0, 3.0, 4.0, f64::NAN, 6.0]].view())
         .unwrap_err();

@@ -3,7 +3,10 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::agglomerative::shared_builder;
-use super::{check_finite, lent_points, owned_points, points_of, require, Agglomeration, Params};
+use super::{
+    check_finite, check_output, lent_points, owned_points, points_of, require, Agglomeration,
+    Params,
+};
 use crate::choices::{ComputeFullTree, Linkage, Metric, Pooling};
 use crate::connectivity::Connectivity;
 use crate::element::Element;
@@ -304,13 +307,43 @@ impl FittedFeatureAgglomeration {
     /// # Errors
     /// `reduced` with a number of columns other than `n_clusters`.
     pub fn inverse_transform(&self, reduced: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+        let mut restored = Array2::zeros((reduced.nrows(), self.n_features()));
+        self.inverse_transform_into(reduced, restored.view_mut())?;
+        Ok(restored)
+    }
+
+    /// [`inverse_transform`](Self::inverse_transform) into `restored`
+    /// (one row per row of `reduced`, one column per feature), so that a
+    /// caller restoring block after block reuses one array.
+    ///
+    /// ```
+    /// use agglo::{FittedFeatureAgglomeration, Pooling};
+    /// use ndarray::{array, Array2};
+    ///
+    /// let model = FittedFeatureAgglomeration::from_labels(vec![1, 0, 1], Pooling::Mean)?;
+    /// let mut restored = Array2::zeros((2, 3));
+    /// model.inverse_transform_into(array![[5.0, 7.0], [1.0, 2.0]].view(), restored.view_mut())?;
+    /// assert_eq!(restored, array![[7.0, 5.0, 7.0], [2.0, 1.0, 2.0]]);
+    /// # Ok::<(), agglo::AggloError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `reduced` with a number of columns other than `n_clusters`, or
+    /// `restored` of another shape than `(reduced.nrows(), n_features)`.
+    pub fn inverse_transform_into(
+        &self,
+        reduced: ArrayView2<'_, f64>,
+        restored: ArrayViewMut2<'_, f64>,
+    ) -> Result<()> {
         if reduced.ncols() != self.n_clusters() {
             return Err(AggloError::ClusterMismatch {
                 got: reduced.ncols(),
                 expected: self.n_clusters(),
             });
         }
-        Ok(pooling::restore(reduced, self.labels()))
+        check_output(restored.dim(), (reduced.nrows(), self.n_features()))?;
+        pooling::restore_into(reduced, self.labels(), restored);
+        Ok(())
     }
 
     fn check_width(&self, got: usize) -> Result<()> {

@@ -300,6 +300,14 @@ pub(crate) fn require(what: &'static str, got: usize, min: usize) -> Result<()> 
     Ok(())
 }
 
+/// Refuses an output array of another shape than `expected`.
+pub(crate) fn check_output(got: (usize, usize), expected: (usize, usize)) -> Result<()> {
+    if got != expected {
+        return Err(AggloError::OutputShape { got, expected });
+    }
+    Ok(())
+}
+
 /// Refuses NaN and infinities, naming the first one found (in row-major
 /// order of `x`). All values are checked in parallel first; the ordered
 /// search runs only when something was found.

@@ -57,12 +57,12 @@ mod tests;
 
 use std::borrow::Cow;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use crate::connectivity::Connectivity;
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
-use crate::estimator::{check_finite, require};
+use crate::estimator::{check_finite, check_output, require};
 use crate::pooling;
 use crate::progress::MergeProgress;
 use reduce::Members;
@@ -393,14 +393,32 @@ impl FittedRena {
     /// # Errors
     /// `reduced` with a number of columns other than `n_clusters`.
     pub fn inverse_transform(&self, reduced: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+        let mut restored = Array2::zeros((reduced.nrows(), self.labels.len()));
+        self.inverse_transform_into(reduced, restored.view_mut())?;
+        Ok(restored)
+    }
+
+    /// [`inverse_transform`](Self::inverse_transform) into `restored`
+    /// (one row per row of `reduced`, one column per feature).
+    ///
+    /// # Errors
+    /// `reduced` with a number of columns other than `n_clusters`, or
+    /// `restored` of another shape than `(reduced.nrows(), n_features)`.
+    pub fn inverse_transform_into(
+        &self,
+        reduced: ArrayView2<'_, f64>,
+        restored: ArrayViewMut2<'_, f64>,
+    ) -> Result<()> {
         if reduced.ncols() != self.n_clusters() {
             return Err(AggloError::ClusterMismatch {
                 got: reduced.ncols(),
                 expected: self.n_clusters(),
             });
         }
+        check_output(restored.dim(), (reduced.nrows(), self.labels.len()))?;
         if !self.scaling {
-            return Ok(pooling::restore(reduced, &self.labels));
+            pooling::restore_into(reduced, &self.labels, restored);
+            return Ok(());
         }
         let mut scaled = reduced.to_owned();
         for mut row in scaled.outer_iter_mut() {
@@ -408,6 +426,7 @@ impl FittedRena {
                 *v /= (s as f64).sqrt();
             }
         }
-        Ok(pooling::restore(scaled.view(), &self.labels))
+        pooling::restore_into(scaled.view(), &self.labels, restored);
+        Ok(())
     }
 }

@@ -165,6 +165,17 @@ fn saved_labels_transform_and_scale_like_a_fit() {
             expected: 5
         })
     ));
+    // Into an array of its own: the same values, and its shape checked.
+    let mut into = ndarray::Array2::from_elem(restored.dim(), f64::NAN);
+    saved
+        .inverse_transform_into(means.view(), into.view_mut())
+        .unwrap();
+    assert_eq!(into, saved.inverse_transform(means.view()).unwrap());
+    let mut short = ndarray::Array2::zeros((restored.nrows(), 3));
+    assert!(matches!(
+        saved.inverse_transform_into(means.view(), short.view_mut()),
+        Err(AggloError::OutputShape { .. })
+    ));
 }
 
 #[test]
