@@ -125,6 +125,30 @@ fn fitted_models_check_widths() {
             ..
         }
     ));
+    // The first non-finite value in row-major order is named, whatever
+    // the pooling, infinities of either sign included.
+    for pooling in [Pooling::Mean, Pooling::Max, Pooling::Min, Pooling::Median] {
+        let model = grid_model(3).pooling(pooling).fit(x().view()).unwrap();
+        let mut bad = Array2::from_elem((3, 6), 1.0);
+        bad[[1, 5]] = f64::NEG_INFINITY;
+        bad[[2, 0]] = f64::INFINITY;
+        assert!(
+            matches!(
+                model.transform(bad.view()),
+                Err(AggloError::NonFinite {
+                    row: 1,
+                    column: 5,
+                    ..
+                })
+            ),
+            "{pooling:?}"
+        );
+    }
+    // Finite data whose sums overflow pools to infinity, as NumPy's
+    // bincount does, without an error.
+    let huge = Array2::from_elem((1, 6), f64::MAX);
+    let pooled = model.transform(huge.view()).unwrap();
+    assert!(pooled.iter().any(|v| v.is_infinite()), "{pooled}");
 }
 
 #[test]

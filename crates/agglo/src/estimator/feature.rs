@@ -292,13 +292,15 @@ impl FittedFeatureAgglomeration {
     pub fn transform<A: Element>(&self, x: ArrayView2<'_, A>) -> Result<Array2<f64>> {
         require("number of samples", x.nrows(), 1)?;
         self.check_width(x.ncols())?;
-        check_finite(x)?;
-        Ok(pooling::pool(
-            x,
-            self.labels(),
-            self.n_clusters(),
-            self.pooling,
-        ))
+        let pooled = pooling::pool(x, self.labels(), self.n_clusters(), self.pooling);
+        // A NaN or an infinity makes its cluster's mean non-finite, so
+        // finite means prove the data finite, and the check's own pass
+        // over `x` is needed only otherwise (and for max, min and median,
+        // which can leave one out).
+        if self.pooling != Pooling::Mean || !pooled.iter().all(|v| v.is_finite()) {
+            check_finite(x)?;
+        }
+        Ok(pooled)
     }
 
     /// Maps reduced data back to the features: each feature takes its
