@@ -372,10 +372,14 @@ impl FittedRena {
                 expected: self.labels.len(),
             });
         }
-        check_finite(x)?;
         let labels: Vec<u32> = self.labels.iter().map(|&l| l as u32).collect();
         let members = Members::of(&labels, self.n_clusters());
         let mut means = reduce::cluster_means(x, &members, A::PRECISION == Precision::F32);
+        // A NaN or an infinity makes its cluster's mean non-finite: finite
+        // means prove the data finite without a pass of its own.
+        if !means.iter().all(|v| v.is_finite()) {
+            check_finite(x)?;
+        }
         if self.scaling {
             let roots: Vec<f64> = self.sizes.iter().map(|&s| (s as f64).sqrt()).collect();
             for mut row in means.outer_iter_mut() {

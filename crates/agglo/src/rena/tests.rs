@@ -176,6 +176,23 @@ fn saved_labels_transform_and_scale_like_a_fit() {
         saved.inverse_transform_into(means.view(), short.view_mut()),
         Err(AggloError::OutputShape { .. })
     ));
+    // Data with a NaN or an infinity is refused, naming the first one, in
+    // either precision.
+    let mut bad = x.clone();
+    bad[[1, 7]] = f64::NAN;
+    bad[[3, 0]] = f64::NEG_INFINITY;
+    let named = |e| {
+        matches!(
+            e,
+            Err(AggloError::NonFinite {
+                row: 1,
+                column: 7,
+                ..
+            })
+        )
+    };
+    assert!(named(saved.transform(bad.view())));
+    assert!(named(saved.transform(bad.mapv(|v| v as f32).view())));
 }
 
 #[test]
