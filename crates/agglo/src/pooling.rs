@@ -182,11 +182,7 @@ impl Label for usize {
     }
 }
 
-/// Maps reduced data back to the features, `reduced[:, labels]`: feature
-/// `f` of each row takes the value of cluster `labels[f]`.
-///
-/// # Panics
-/// When a label is not a column of `reduced`.
+/// [`restore_into`] a new array (the tests' shorthand).
 #[cfg(test)]
 pub(crate) fn restore(reduced: ArrayView2<'_, f64>, labels: &[usize]) -> Array2<f64> {
     let mut out = Array2::zeros((reduced.nrows(), labels.len()));
@@ -194,9 +190,11 @@ pub(crate) fn restore(reduced: ArrayView2<'_, f64>, labels: &[usize]) -> Array2<
     out
 }
 
-/// [`restore`] into `out`, of `reduced`'s rows and one column per label.
-/// Rows in parallel when `out` is in standard layout; each a gather from
-/// a row small enough to stay in cache.
+/// Maps reduced data back to the features, `reduced[:, labels]`, into
+/// `out` (`reduced`'s rows, one column per label): feature `f` of each row
+/// takes the value of cluster `labels[f]`. Rows in parallel when `out` is
+/// in standard layout; each a gather from a row small enough to stay in
+/// cache.
 ///
 /// # Panics
 /// When a label is not a column of `reduced`, or `out` has another number
