@@ -189,10 +189,14 @@ fn outputs_behind_links_with_long_names_or_dangling_links() {
         assert_eq!(assert_whole(&d.join("link")), 6);
     }
     assert!(d.join("link").is_symlink(), "the link is kept");
-    assert_eq!(
-        hidden_leftovers(elsewhere.path().parent().unwrap()).len(),
-        0
-    );
+    // What agglo stages beside the link's target is named after it; the
+    // shared folder may hold other programs' (or other runs') files.
+    let target = elsewhere.path().file_name().unwrap().to_string_lossy();
+    let left: Vec<String> = hidden_leftovers(elsewhere.path().parent().unwrap())
+        .into_iter()
+        .filter(|n| n.contains(target.as_ref()))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
 
     let long = "a".repeat(250);
     for _ in 0..2 {
