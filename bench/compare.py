@@ -287,24 +287,28 @@ def measure_disk_write(d: Path, n_bytes: int) -> dict:
         fd = os.open(path, flags | direct)
     except OSError:
         fd, direct = os.open(path, flags), 0
+    n_chunks = -(-n_bytes // chunk)
     try:
         start = time.perf_counter()
-        left = n_bytes
-        while left > 0:
+        written = 0
+        while written < n_chunks:
             try:
                 os.write(fd, buffer)
-            except OSError:  # the file system refuses direct writes
+            except OSError:
+                if not direct:
+                    raise
+                # The file system refuses direct writes: start again buffered.
                 os.close(fd)
                 fd, direct = os.open(path, flags), 0
-                start, left = time.perf_counter(), n_bytes
+                start, written = time.perf_counter(), 0
                 continue
-            left -= chunk
+            written += 1
         os.fsync(fd)
         seconds = time.perf_counter() - start
     finally:
         os.close(fd)
         path.unlink(missing_ok=True)
-    return {"seconds": seconds, "bytes": n_bytes, "direct": bool(direct)}
+    return {"seconds": seconds, "bytes": n_chunks * chunk, "direct": bool(direct)}
 
 
 def median_of(runs: list[dict], key: str) -> float:
