@@ -4,7 +4,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::agglomerative::shared_builder;
 use super::{
-    check_finite, check_output, lent_points, owned_points, points_of, require, Agglomeration,
+    check_finite, check_restore, lent_points, owned_points, points_of, require, Agglomeration,
     Params,
 };
 use crate::choices::{ComputeFullTree, Linkage, Metric, Pooling};
@@ -337,13 +337,12 @@ impl FittedFeatureAgglomeration {
         reduced: ArrayView2<'_, f64>,
         restored: ArrayViewMut2<'_, f64>,
     ) -> Result<()> {
-        if reduced.ncols() != self.n_clusters() {
-            return Err(AggloError::ClusterMismatch {
-                got: reduced.ncols(),
-                expected: self.n_clusters(),
-            });
-        }
-        check_output(restored.dim(), (reduced.nrows(), self.n_features()))?;
+        check_restore(
+            reduced.dim(),
+            restored.dim(),
+            self.n_clusters(),
+            self.n_features(),
+        )?;
         pooling::restore_into(reduced, self.labels(), restored);
         Ok(())
     }

@@ -300,10 +300,27 @@ pub(crate) fn require(what: &'static str, got: usize, min: usize) -> Result<()> 
     Ok(())
 }
 
-/// Refuses an output array of another shape than `expected`.
-pub(crate) fn check_output(got: (usize, usize), expected: (usize, usize)) -> Result<()> {
-    if got != expected {
-        return Err(AggloError::OutputShape { got, expected });
+/// Refuses what `inverse_transform_into` cannot restore: `reduced` (its
+/// shape given) without a column per cluster, or `restored` of another
+/// shape than a row per row of `reduced` and a column per feature.
+pub(crate) fn check_restore(
+    reduced: (usize, usize),
+    restored: (usize, usize),
+    n_clusters: usize,
+    n_features: usize,
+) -> Result<()> {
+    if reduced.1 != n_clusters {
+        return Err(AggloError::ClusterMismatch {
+            got: reduced.1,
+            expected: n_clusters,
+        });
+    }
+    let expected = (reduced.0, n_features);
+    if restored != expected {
+        return Err(AggloError::OutputShape {
+            got: restored,
+            expected,
+        });
     }
     Ok(())
 }

@@ -62,7 +62,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use crate::connectivity::Connectivity;
 use crate::element::{Element, Precision};
 use crate::error::{AggloError, Result};
-use crate::estimator::{check_finite, check_output, require};
+use crate::estimator::{check_finite, check_restore, require};
 use crate::pooling;
 use crate::progress::MergeProgress;
 use reduce::Members;
@@ -413,13 +413,12 @@ impl FittedRena {
         reduced: ArrayView2<'_, f64>,
         restored: ArrayViewMut2<'_, f64>,
     ) -> Result<()> {
-        if reduced.ncols() != self.n_clusters() {
-            return Err(AggloError::ClusterMismatch {
-                got: reduced.ncols(),
-                expected: self.n_clusters(),
-            });
-        }
-        check_output(restored.dim(), (reduced.nrows(), self.labels.len()))?;
+        check_restore(
+            reduced.dim(),
+            restored.dim(),
+            self.n_clusters(),
+            self.labels.len(),
+        )?;
         if !self.scaling {
             pooling::restore_into(reduced, &self.labels, restored);
             return Ok(());
