@@ -290,6 +290,13 @@ impl<T: Copy + Ord> MinQueue<T> {
         self.hot.retain(keep);
     }
 
+    /// The smallest item of the heap, without refilling it from the
+    /// reserve: the smallest item unless the heap is empty.
+    #[inline]
+    pub(crate) fn peek_hot(&self) -> Option<T> {
+        self.hot.peek()
+    }
+
     /// The smallest item.
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<T> {

@@ -40,6 +40,13 @@ pub(crate) trait EdgeQueue {
     fn staled(&mut self, count: usize) {
         let _ = count;
     }
+
+    /// The edge at the front of the queue, if the queue knows it without
+    /// work (it may be stale): a hint of the next merge, to load its data
+    /// ahead.
+    fn front(&self) -> Option<WeightedEdge> {
+        None
+    }
 }
 
 /// scikit-learn's heap: a `Vec` kept by [`crate::exact::heapq`].
@@ -56,6 +63,10 @@ impl Heapq {
 impl EdgeQueue for Heapq {
     fn push(&mut self, edge: WeightedEdge) {
         heapq::push(&mut self.0, edge);
+    }
+
+    fn front(&self) -> Option<WeightedEdge> {
+        self.0.first().copied()
     }
 
     fn pop_live(&mut self, alive: impl Fn(u32) -> bool) -> Result<Option<WeightedEdge>, Tie> {
@@ -127,6 +138,10 @@ impl EdgeQueue for Sorted {
 
     fn staled(&mut self, count: usize) {
         self.stale += count;
+    }
+
+    fn front(&self) -> Option<WeightedEdge> {
+        self.queue.peek_hot().map(unpack)
     }
 
     fn pop_live(&mut self, alive: impl Fn(u32) -> bool) -> Result<Option<WeightedEdge>, Tie> {

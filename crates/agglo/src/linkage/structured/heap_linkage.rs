@@ -129,7 +129,11 @@ fn merge_loop(
         size[j] = 0;
 
         queue.staled(maps.get(i).len() + maps.get(j).len());
+        if let Some(next) = queue.front() {
+            maps.touch_merge([next.a as usize, next.b as usize]);
+        }
         maps.merge([i, j, k], |key| size[key as usize] != 0, rule, [n_i, n_j]);
+        maps.touch_appends(k);
         for t in 0..maps.get(k).len() {
             let Entry { key: col, value: d } = maps.get(k)[t];
             // k is the largest id so far: appending keeps the map sorted.

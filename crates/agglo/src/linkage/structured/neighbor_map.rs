@@ -201,6 +201,36 @@ impl NeighborMaps {
         self.slots[j] = Slot::default();
     }
 
+    /// Starts loading what merging `a` and `b` will read first (their slots
+    /// and the first entries of their maps), so that those misses overlap
+    /// with the merge in progress. Plain loads whose values are thrown
+    /// away: nothing changes.
+    #[inline]
+    pub(crate) fn touch_merge(&self, [a, b]: [usize; 2]) {
+        let mut touched = 0;
+        for node in [a, b] {
+            if let Some(slot) = self.slots.get(node) {
+                touched ^= self.entries.get(slot.start).map_or(0, |e| e.key);
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// Starts loading, for every neighbour in the map of `k`, its slot and
+    /// the entry [`NeighborMaps::push`] will write next, so that those
+    /// misses overlap instead of stalling one push after another. Plain
+    /// loads whose values are thrown away: nothing changes.
+    #[inline]
+    pub(crate) fn touch_appends(&self, k: usize) {
+        let mut touched = 0;
+        for entry in self.get(k) {
+            let slot = self.slots[entry.key as usize];
+            let at = slot.start + slot.len as usize;
+            touched ^= self.entries.get(at).map_or(0, |e| e.key);
+        }
+        std::hint::black_box(touched);
+    }
+
     /// Appends `entry` to the map of `node` (whose keys are all smaller).
     pub(crate) fn push(&mut self, node: usize, entry: Entry) {
         let slot = self.slots[node];
