@@ -8,7 +8,7 @@
 //! enabled only on request (`madvise`, the common default), blocks of at
 //! least [`MIN_ADVISED`] bytes are requested in 2 MiB pages, which also
 //! makes filling fresh memory cheaper (one fault per 2 MiB instead of per
-//! 4 KiB). Measured in alternated runs (BENCHMARKS.md): the whole `agglo
+//! 4 KiB). Measured in alternated runs (bench/issue-13.md): the whole `agglo
 //! fit` on the MNI152 1 mm mask (X of 1.4 GiB) 20.2 → 15.8 s, its fit
 //! stage 13.6 → 11.4 s; on the 2 mm mask 1.19 → 1.01 s. The peak memory
 //! grows by at most the unused part of one huge page per large block
