@@ -233,6 +233,38 @@ mod tests {
     }
 
     #[test]
+    fn the_front_is_the_edge_popped_next_when_live() {
+        let edges: Vec<_> = (0..300u32)
+            .map(|i| e(f64::from((i * 7919) % 1009), i + 1, i % 5))
+            .collect();
+        let all = |_: u32| true;
+        let mut heapq = Heapq::new(edges.clone());
+        // Two edges at a time into the sorted queue's heap: it runs empty
+        // often, and its front is then unknown until the next pop selects.
+        let mut sorted = Sorted::selecting(edges, 2);
+        let (mut known, mut popped) = (0, 0);
+        loop {
+            let (front_h, front_s) = (heapq.front(), sorted.front());
+            let (next_h, next_s) = (heapq.pop_live(all).unwrap(), sorted.pop_live(all).unwrap());
+            assert_eq!(front_h, next_h);
+            if let Some(front) = front_s {
+                assert_eq!(Some(front), next_s);
+                known += 1;
+            }
+            let Some(edge) = next_h else { break };
+            assert_eq!(next_s, Some(edge));
+            popped += 1;
+            // Weights halfway between the integers: never a tie.
+            if popped % 3 == 0 && edge.a < 1000 {
+                heapq.push(e(edge.weight + 0.5, 1000 + popped, 0));
+                sorted.push(e(edge.weight + 0.5, 1000 + popped, 0));
+            }
+        }
+        assert!(popped > 300);
+        assert!(known > popped / 2, "{known} of {popped}");
+    }
+
+    #[test]
     fn a_live_tie_is_reported_and_stale_ties_are_not() {
         let alive = |node: u32| node != 9;
         // 1.0 is tied only with a stale edge, 2.0 with a live one.
