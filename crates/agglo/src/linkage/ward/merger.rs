@@ -299,16 +299,13 @@ impl<'a, I: NodeId> Merger<'a, I> {
         neighbours: &mut Vec<I>,
     ) {
         let n = self.n;
-        let mark = marks.next();
-        let seen = &mut marks.seen;
         neighbours.clear();
         for node in [i, j, k] {
-            seen[node] = mark;
+            marks.insert(node);
         }
         let mut visit = |e: I| {
             let r = find_root(&self.root, e);
-            if seen[r.index()] != mark {
-                seen[r.index()] = mark;
+            if marks.insert(r.index()) {
                 neighbours.push(r);
             }
         };
@@ -322,6 +319,12 @@ impl<'a, I: NodeId> Merger<'a, I> {
                     visit(c.node);
                 }
             }
+        }
+        for node in [i, j, k] {
+            marks.remove(node);
+        }
+        for r in neighbours.iter() {
+            marks.remove(r.index());
         }
     }
 
@@ -365,30 +368,33 @@ impl<'a, I: NodeId> Merger<'a, I> {
     }
 }
 
-/// Marks of the nodes met while listing a merge's neighbours: `seen[r]`
-/// equals the listing's mark once `r` is listed.
+/// The nodes met while listing a merge's neighbours, one bit per node:
+/// 0.5 MB a thread for the 3.8 million nodes of the 1 mm mask, where a
+/// 32-bit mark per node took 15 MB (the same speed, measured). The bits
+/// set by a listing are cleared again when it ends.
 pub(super) struct Marks {
-    seen: Vec<u32>,
-    mark: u32,
+    bits: Vec<u64>,
 }
 
 impl Marks {
     pub(super) fn new(n_nodes: usize) -> Self {
         Marks {
-            seen: vec![0; n_nodes],
-            mark: 0,
+            bits: vec![0; n_nodes.div_ceil(64)],
         }
     }
 
-    /// A mark no node carries yet.
+    /// Marks `node`; whether it was not marked yet.
     #[inline(always)]
-    fn next(&mut self) -> u32 {
-        if self.mark == u32::MAX {
-            self.seen.fill(0);
-            self.mark = 0;
-        }
-        self.mark += 1;
-        self.mark
+    fn insert(&mut self, node: usize) -> bool {
+        let (word, bit) = (&mut self.bits[node / 64], 1u64 << (node % 64));
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
+    }
+
+    #[inline(always)]
+    fn remove(&mut self, node: usize) {
+        self.bits[node / 64] &= !(1u64 << (node % 64));
     }
 }
 
