@@ -410,3 +410,25 @@ fn prefetch<'r>(rows: impl Iterator<Item = &'r [f64]>) {
     }
     std::hint::black_box(touched);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Marks;
+
+    #[test]
+    fn a_mark_is_new_once_until_removed() {
+        let mut marks = Marks::new(130);
+        for node in [0, 63, 64, 127, 129] {
+            assert!(marks.insert(node), "{node}");
+            assert!(!marks.insert(node), "{node}");
+        }
+        // The neighbours in the same word keep their marks.
+        marks.remove(64);
+        assert!(!marks.insert(63));
+        assert!(marks.insert(64));
+        for node in [0, 63, 64, 127, 129] {
+            marks.remove(node);
+        }
+        assert!(marks.bits.iter().all(|&word| word == 0));
+    }
+}
