@@ -67,7 +67,8 @@
 //! Reading and writing files is the `agglo-io` crate's; the `agglo`
 //! command is `agglo-cli`'s.
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod choices;
 pub mod connectivity;

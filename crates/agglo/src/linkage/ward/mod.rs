@@ -58,6 +58,7 @@ mod rows;
 mod speculative;
 #[cfg(test)]
 mod tests;
+mod turns;
 
 use ndarray::ArrayView2;
 

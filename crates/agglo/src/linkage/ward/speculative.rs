@@ -16,10 +16,11 @@
 //! so is every bit of every cost: the work is the same arithmetic in the
 //! same order, whichever thread does it.
 //!
-//! The shared state sits behind a [`RwLock`] that is never contended: the
-//! threads hand the rounds over through counters ([`Hand`]), so the lock
-//! only proves to the compiler that no thread writes while another reads.
-//! When the second thread has not started a round's job by the time this
+//! The threads hand the rounds over through counters ([`Hand`]), which
+//! also order their turns with the shared state ([`Turns`]): the helper
+//! reads the state and writes its own work only between claiming a round
+//! and marking it done; this thread writes the state only when no round
+//! is open, and reads the helper's work only once its round is done. When the second thread has not started a round's job by the time this
 //! thread has done its own merge (it was off the processor: the machine is
 //! busy), this thread cancels the job and goes on alone, so a loaded
 //! machine costs the loop its speculation, not a wait. The
@@ -27,10 +28,10 @@
 //! while they read ([`super::node_id::find_root`]).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError, RwLock};
 
 use super::merger::{Marks, Merger};
 use super::node_id::{Candidate, NodeId};
+use super::turns::Turns;
 use crate::exact::kernels::squared_distances;
 use crate::linkage::min_queue::MinQueue;
 use crate::linkage::min_queue::{cost_key, cost_of};
@@ -124,6 +125,7 @@ impl<I: NodeId> Merger<'_, I> {
     }
 
     /// [`Merger::run`] on this thread and one more; the same result.
+    #[allow(unsafe_code)] // the turns with the shared state (`Turns`)
     pub(super) fn run_speculative(
         self,
         progress: Option<&MergeProgress>,
@@ -137,9 +139,9 @@ impl<I: NodeId> Merger<'_, I> {
             children.push([j, i]);
             distances.push((2.0 * cost_of(key)).sqrt());
         };
-        let shared = RwLock::new(merger);
+        let shared = Turns::new(merger);
         let hand = Hand::default();
-        let helper_work = Mutex::new(Work::new(dim));
+        let helper_work = Turns::new(Work::new(dim));
         let mut own = Work::new(dim);
         let mut marks = Marks::new(n + n_merges);
         let end = n + n_merges;
@@ -152,14 +154,17 @@ impl<I: NodeId> Merger<'_, I> {
                     if !hand.claim(round) {
                         continue; // the first thread went on without it
                     }
-                    {
-                        let merger = shared.read().unwrap_or_else(PoisonError::into_inner);
-                        let mut work = helper_work.lock().unwrap_or_else(PoisonError::into_inner);
-                        merger.work([a, b, k], Some(pending), &mut marks, &mut work);
-                    }
+                    // SAFETY: this thread claimed the round, so until it
+                    // marks the round done the first thread neither
+                    // writes the state (it does so only once a round it
+                    // gave is done or cancelled) nor looks at this
+                    // thread's work (only once the round is done).
+                    let (merger, work) = unsafe { (shared.get(), helper_work.get_mut()) };
+                    merger.work([a, b, k], Some(pending), &mut marks, work);
                     hand.done.store(round, Ordering::Release);
                 }
             });
+            let _stop = Stop(&hand);
             let mut k = n;
             let mut next_report = n;
             let mut round = 0;
@@ -170,36 +175,48 @@ impl<I: NodeId> Merger<'_, I> {
                         break;
                     }
                 }
-                let mut merger = shared.write().unwrap_or_else(PoisonError::into_inner);
-                let Some((key, i, j)) = merger.best_candidate(&mut heap) else {
-                    break; // no edge left: only for graphs that were not completed
+                let (chosen, predicted) = {
+                    // SAFETY: no round is open: every round given so far
+                    // was finished (done, or cancelled before the helper
+                    // claimed it), so the helper holds no reference.
+                    let merger = unsafe { shared.get_mut() };
+                    let Some((key, i, j)) = merger.best_candidate(&mut heap) else {
+                        break; // no edge left: only for graphs that were not completed
+                    };
+                    heap.pop();
+                    record(key, i, j);
+                    merger.absorb(i, j, I::from_usize(k));
+                    let predicted = if k + 1 < end {
+                        merger.best_candidate(&mut heap)
+                    } else {
+                        None
+                    };
+                    ([i, j, k], predicted)
                 };
-                heap.pop();
-                record(key, i, j);
-                merger.absorb(i, j, I::from_usize(k));
-                let predicted = if k + 1 < end {
-                    merger.best_candidate(&mut heap)
-                } else {
-                    None
-                };
-                drop(merger);
                 if let Some((_, a, b)) = predicted {
                     round += 1;
                     hand.give([a, b, k + 1, k], round);
                 }
                 {
-                    let merger = shared.read().unwrap_or_else(PoisonError::into_inner);
+                    // SAFETY: the helper only reads the state while the
+                    // round is open; this reference ends before it closes.
+                    let merger = unsafe { shared.get() };
                     merger.prefetch_next(&heap);
-                    merger.work([i, j, k], None, &mut marks, &mut own);
+                    merger.work(chosen, None, &mut marks, &mut own);
                 }
                 let helped = predicted.is_some() && hand.finish(round);
-                let mut merger = shared.write().unwrap_or_else(PoisonError::into_inner);
-                merger.commit([i, j, k], &own, &mut heap);
+                // SAFETY: the round is finished (done, or cancelled before
+                // the helper claimed it): the helper holds no reference.
+                let merger = unsafe { shared.get_mut() };
+                merger.commit(chosen, &own, &mut heap);
                 k += 1;
                 let Some(predicted) = predicted.filter(|_| helped) else {
                     continue;
                 };
-                let work = helper_work.lock().unwrap_or_else(PoisonError::into_inner);
+                // SAFETY: the round is done, so the helper wrote its work
+                // before marking it and will not write it again until the
+                // next round is given, after this reference's last use.
+                let work = unsafe { helper_work.get() };
                 if work.conflict || merger.best_candidate(&mut heap) != Some(predicted) {
                     continue;
                 }
@@ -207,10 +224,9 @@ impl<I: NodeId> Merger<'_, I> {
                 heap.pop();
                 record(key, a, b);
                 merger.absorb(a, b, I::from_usize(k));
-                merger.commit([a, b, k], &work, &mut heap);
+                merger.commit([a, b, k], work, &mut heap);
                 k += 1;
             }
-            hand.stop.store(true, Ordering::Release);
         });
         (children, distances)
     }
@@ -241,6 +257,16 @@ struct Alive<'h>(&'h Hand);
 impl Drop for Alive<'_> {
     fn drop(&mut self) {
         self.0.ended.store(true, Ordering::Release);
+    }
+}
+
+/// Tells the helper to stop when the first thread leaves the loop, even by
+/// a panic, so that the thread scope never waits for it forever.
+struct Stop<'h>(&'h Hand);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.stop.store(true, Ordering::Release);
     }
 }
 

@@ -86,3 +86,27 @@ fn the_speculative_loop_stops_when_cancelled() {
     let (children, _) = Merger::<u32>::new(rows(), &graph, 1023).run(Some(&progress));
     assert!(children.is_empty());
 }
+
+#[test]
+fn the_speculative_loop_makes_the_sequential_merges_on_a_busy_machine() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Threads that keep both cores busy, so that the helper is often off
+    // the processor when its round is given and the first thread cancels
+    // it: both ways of finishing a round are taken, with the same tree.
+    let points: &'static Array2<f64> = Box::leak(Box::new(test_points(48 * 48, 5, false)));
+    let graph = crate::grid_to_graph(&[48, 48], None).unwrap();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            });
+        }
+        for _ in 0..4 {
+            both_loops::<u32>(|| Rows::of_view(points.view()), &graph, 48 * 48 - 1);
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+}
