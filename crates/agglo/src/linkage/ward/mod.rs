@@ -43,7 +43,8 @@
 //!   sequential loop makes. The tree does not depend on the thread count.
 //!
 //! The files: [`merger`] holds the merge loop, step by step; [`speculative`]
-//! the two-thread loop; [`moments`] the
+//! the two-thread loop, and [`turns`] how its threads share the loop's
+//! state without a lock (the crate's one `unsafe`); [`moments`] the
 //! merge of sizes and sums and the upkeep of the arena of candidates;
 //! [`rows`] where the `d`-vectors live; [`node_id`] the node ids and
 //! union-find; the priority queue and cost keys are
