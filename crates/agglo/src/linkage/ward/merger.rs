@@ -3,6 +3,7 @@
 use rayon::prelude::*;
 
 use super::node_id::{find_root, Candidate, NodeId};
+use super::prefetch::prefetch_line;
 use super::rows::Rows;
 use crate::connectivity::Connectivity;
 use crate::exact::kernels::squared_distances;
@@ -269,21 +270,21 @@ impl<'a, I: NodeId> Merger<'a, I> {
     /// with a merge's work instead of stalling the serial search: for the
     /// [`NEXT`] items after the queue's top, the owner's and the other
     /// node's union-find entries and the run entry a stale candidate's
-    /// replacement is looked for from. Plain loads, whose values are
-    /// thrown away. The speculative loop calls it before its own merge's
-    /// work; in the one-thread loop it gave nothing (2 mm 0.959 s against
-    /// 0.936 s), the search following the work too closely there.
+    /// replacement is looked for from ([`prefetch_line`]; the run's cursor
+    /// itself is loaded, to find that entry). The speculative loop calls
+    /// it before its own merge's work; in the one-thread loop, as plain
+    /// loads, it gave nothing (2 mm 0.959 s against 0.936 s), the search
+    /// following the work too closely there.
     #[inline(always)]
     pub(super) fn prefetch_next(&self, heap: &MinQueue<I::Entry>) {
-        let mut touched = 0;
         for entry in heap.next_items(NEXT) {
             let (_, owner, other) = I::unpack(entry);
-            let next = self.arena.get(self.runs[owner].cursor + 1);
-            touched ^= I::load(&self.root[owner]).index()
-                ^ I::load(&self.root[other]).index()
-                ^ next.map_or(0, |c| c.node.index());
+            prefetch_line(&self.root[owner]);
+            prefetch_line(&self.root[other]);
+            if let Some(next) = self.arena.get(self.runs[owner].cursor + 1) {
+                prefetch_line(next);
+            }
         }
-        std::hint::black_box(touched);
     }
 
     /// The distinct current roots adjacent to `i` or `j`, excluding `i`,

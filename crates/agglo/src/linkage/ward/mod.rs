@@ -44,7 +44,8 @@
 //!
 //! The files: [`merger`] holds the merge loop, step by step; [`speculative`]
 //! the two-thread loop, and [`turns`] how its threads share the loop's
-//! state without a lock (the crate's one `unsafe`); [`moments`] the
+//! state without a lock, and [`prefetch`] the hint that loads the search's
+//! data ahead (the crate's only `unsafe`, both); [`moments`] the
 //! merge of sizes and sums and the upkeep of the arena of candidates;
 //! [`rows`] where the `d`-vectors live; [`node_id`] the node ids and
 //! union-find; the priority queue and cost keys are
@@ -55,6 +56,7 @@
 mod merger;
 mod moments;
 mod node_id;
+mod prefetch;
 mod rows;
 mod speculative;
 #[cfg(test)]
