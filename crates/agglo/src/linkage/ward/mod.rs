@@ -43,9 +43,9 @@
 //!   sequential loop makes. The tree does not depend on the thread count.
 //!
 //! The files: [`merger`] holds the merge loop, step by step; [`speculative`]
-//! the two-thread loop, and [`turns`] how its threads share the loop's
-//! state without a lock, and [`prefetch`] the hint that loads the search's
-//! data ahead (the crate's only `unsafe`, both); [`moments`] the
+//! the two-thread loop; [`turns`] how its threads share the loop's state
+//! without a lock and [`prefetch`] the hint that loads the search's data
+//! ahead (the crate's only two uses of `unsafe`); [`moments`] the
 //! merge of sizes and sums and the upkeep of the arena of candidates;
 //! [`rows`] where the `d`-vectors live; [`node_id`] the node ids and
 //! union-find; the priority queue and cost keys are

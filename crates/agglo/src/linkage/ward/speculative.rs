@@ -20,7 +20,8 @@
 //! also order their turns with the shared state ([`Turns`]): the helper
 //! reads the state and writes its own work only between claiming a round
 //! and marking it done; this thread writes the state only when no round
-//! is open, and reads the helper's work only once its round is done. When the second thread has not started a round's job by the time this
+//! is open, and reads the helper's work only once its round is done.
+//! When the second thread has not started a round's job by the time this
 //! thread has done its own merge (it was off the processor: the machine is
 //! busy), this thread cancels the job and goes on alone, so a loaded
 //! machine costs the loop its speculation, not a wait. The

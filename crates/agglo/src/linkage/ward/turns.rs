@@ -9,9 +9,11 @@
 //! (release and acquire), so a lock around the state adds nothing but its
 //! own cost: a [`std::sync::RwLock`] and a [`std::sync::Mutex`] there took
 //! four locked instructions a round on lines both cores write, and the
-//! loop ran 5–6 % faster without them (CLI fit stage, alternated A/B runs,
-//! 2 mm mask median ratios 0.950 and 0.950 over 15 pairs in each order,
-//! 256×256 0.944 and 0.944 over 30, trees identical; bench/issue-13.md).
+//! loop runs 4–5 % faster without them (CLI fit stage, alternated A/B
+//! runs, 2 mm mask median ratios 0.957 and 0.958 over 15 pairs in each
+//! order, 256×256 0.949 and 0.949 over 30, trees identical;
+//! bench/issue-13.md). No safe arrangement of the same locks gained more
+//! than 1 %.
 //! The references a [`Turns`] hands out are therefore `unsafe` to take: the
 //! caller proves from the hand-over that no other thread holds a
 //! conflicting one.
