@@ -356,7 +356,7 @@ impl Hand {
             if self.stop.load(Ordering::Acquire) {
                 return None;
             }
-            pause(&mut spins);
+            spin_or_yield(&mut spins);
         }
     }
 
@@ -368,13 +368,15 @@ impl Hand {
                 !self.ended.load(Ordering::Acquire),
                 "the merge loop's helper thread ended"
             );
-            pause(&mut spins);
+            spin_or_yield(&mut spins);
         }
     }
 }
 
+/// One step of a wait: another reload of the awaited line for the first
+/// [`SPINS`] steps, then the processor yielded to other threads.
 #[inline(always)]
-fn pause(spins: &mut u32) {
+fn spin_or_yield(spins: &mut u32) {
     if *spins < SPINS {
         *spins += 1;
     } else {
